@@ -1,0 +1,9 @@
+import { inject } from "vitest";
+import { createTestDatabase as create, type TestDatabase } from "./harness";
+
+export type { TestDatabase } from "./harness";
+
+/** Inside a vitest test file: a fresh migrated database on the run's server. */
+export function createTestDatabase(): Promise<TestDatabase> {
+  return create(inject("pgAdminUrl"), inject("pgTemplate"));
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+import { sharedTestConfig } from "../../vitest.shared";
+
+export default defineConfig({
+  test: {
+    ...sharedTestConfig(import.meta.dirname),
+    globalSetup: ["./src/testing/global-setup.ts"],
+  },
+});
