@@ -1,1 +1,1 @@
-export const packageName = "@taskmaster/security";
+export { isSecretKey, REDACTED, redact } from "./redact";
