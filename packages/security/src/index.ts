@@ -1,1 +1,2 @@
 export { isSecretKey, REDACTED, redact } from "./redact";
+export * from "./validation/schemas";
