@@ -1,2 +1,2 @@
 export { isSecretKey, REDACTED, redact } from "./redact";
-export * from "./validation/schemas";
+export * from "./validation";
