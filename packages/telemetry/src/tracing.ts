@@ -1,0 +1,174 @@
+import { createHash, createHmac } from "node:crypto";
+import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { redact } from "@taskmaster/security";
+import { instruments, type RateLimitOutcome, recordRateLimitDecisionMetric } from "./metrics";
+import { summarizeSql } from "./sql";
+import { telemetryState } from "./state";
+
+export const TRACER_NAME = "@taskmaster/telemetry";
+const tracer = () => trace.getTracer(TRACER_NAME);
+
+/** Structurally identical to `DbObserver` of @taskmaster/db. */
+export interface DbObserver {
+  transaction<T>(kind: "user" | "service", run: () => Promise<T>): Promise<T>;
+  query<T>(sqlText: string, run: () => Promise<T>): Promise<T>;
+}
+
+export type ProcedureType = "query" | "mutation" | "subscription";
+
+export interface ProcedureInfo {
+  path: string;
+  type: ProcedureType;
+  /** The authenticated user's id; only an opaque hash of it reaches the span. */
+  userId?: string;
+}
+
+/**
+ * An opaque, stable id for a user on spans: HMAC-SHA256 with
+ * TELEMETRY_USER_HASH_KEY when configured (unlinkable without the key), plain
+ * SHA-256 otherwise; truncated to 16 hex characters. Never the raw id or email.
+ */
+export function opaqueUserId(userId: string): string {
+  const key = telemetryState().userHashKey;
+  const digest = key ? createHmac("sha256", key).update(userId) : createHash("sha256").update(userId);
+  return digest.digest("hex").slice(0, 16);
+}
+
+const seconds = (startNs: bigint) => Number(process.hrtime.bigint() - startNs) / 1e9;
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[A-Z_]{2,64}$/.test(code) ? code : "INTERNAL_SERVER_ERROR";
+}
+
+function markError(span: Span, err: unknown, code: string): void {
+  span.setAttribute("trpc.error_code", code);
+  const message = err instanceof Error ? err.message : String(err);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: String(redact(message)) });
+  // Only unexpected failures carry the exception (and its stack); client errors are routine.
+  if (code === "INTERNAL_SERVER_ERROR" && err instanceof Error)
+    span.recordException(redact(err) as { name: string; message: string; stack?: string });
+}
+
+/** tRPC middleware results report failures as `{ ok: false, error }` instead of throwing. */
+function failedResult(value: unknown): { error: unknown } | undefined {
+  if (value && typeof value === "object" && "ok" in value && value.ok === false && "error" in value) {
+    return { error: value.error };
+  }
+  return undefined;
+}
+
+/**
+ * Runs `fn` inside a span `trpc.<path>` and records taskmaster.trpc.duration;
+ * on failure (a throw, or a tRPC middleware result with ok: false) the span is
+ * ERROR with `trpc.error_code` and taskmaster.trpc.errors{path,code} counts it.
+ * Wire it as a tRPC middleware: `({ path, type, ctx, next }) => traceProcedure({ path, type, userId: ctx.user?.id }, next)`.
+ */
+export function traceProcedure<T>(info: ProcedureInfo, fn: () => Promise<T>): Promise<T> {
+  const attributes: Attributes = {
+    "rpc.system": "trpc",
+    "rpc.method": info.path,
+    "taskmaster.trpc.type": info.type,
+  };
+  if (info.userId) attributes["taskmaster.user"] = opaqueUserId(info.userId);
+  return tracer().startActiveSpan(`trpc.${info.path}`, { kind: SpanKind.INTERNAL, attributes }, async (span) => {
+    const start = process.hrtime.bigint();
+    const finish = (failure: { error: unknown } | undefined) => {
+      const m = instruments();
+      m.trpcDuration.record(seconds(start), { path: info.path, type: info.type });
+      if (failure) {
+        const code = errorCode(failure.error);
+        markError(span, failure.error, code);
+        m.trpcErrors.add(1, { path: info.path, code });
+      }
+      span.end();
+    };
+    try {
+      const result = await fn();
+      finish(failedResult(result));
+      return result;
+    } catch (err) {
+      finish({ error: err });
+      throw err;
+    }
+  });
+}
+
+/**
+ * Spans and metrics for the data layer: `db.transaction` around each RLS
+ * transaction, `{operation} {table}` for each statement (children of the
+ * transaction and of the procedure through the active context). Statement
+ * text is the parameterised SQL with any inline literal replaced by `?`.
+ */
+export function createDbObserver(): DbObserver {
+  return {
+    transaction(kind, run) {
+      return tracer().startActiveSpan(
+        "db.transaction",
+        { kind: SpanKind.INTERNAL, attributes: { "taskmaster.db.context": kind, "db.system.name": "postgresql" } },
+        async (span) => {
+          const start = process.hrtime.bigint();
+          let outcome = "commit";
+          try {
+            return await run();
+          } catch (err) {
+            outcome = "rollback";
+            span.setStatus({ code: SpanStatusCode.ERROR, message: "transaction rolled back" });
+            span.setAttribute("error.type", errorType(err));
+            throw err;
+          } finally {
+            instruments().dbTransactionDuration.record(seconds(start), { kind, outcome });
+            span.end();
+          }
+        },
+      );
+    },
+    query(sqlText, run) {
+      const summary = summarizeSql(sqlText);
+      const attributes: Attributes = {
+        "db.system.name": "postgresql",
+        "db.operation.name": summary.operation,
+        "db.query.text": summary.text,
+      };
+      if (summary.table) attributes["db.collection.name"] = summary.table;
+      return tracer().startActiveSpan(summary.spanName, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+        const start = process.hrtime.bigint();
+        const metricAttrs: Attributes = { "db.system.name": "postgresql", "db.operation.name": summary.operation };
+        if (summary.table) metricAttrs["db.collection.name"] = summary.table;
+        try {
+          return await run();
+        } catch (err) {
+          const type = errorType(err);
+          metricAttrs["error.type"] = type;
+          span.setAttribute("error.type", type);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+          throw err;
+        } finally {
+          instruments().dbOperationDuration.record(seconds(start), metricAttrs);
+          span.end();
+        }
+      });
+    },
+  };
+}
+
+// Postgres SQLSTATE (e.g. 23505) when present: low-cardinality and free of values, unlike messages.
+function errorType(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  return err instanceof Error ? err.name : "Error";
+}
+
+/** Adds a `ratelimit.decision` event to the active span (no-op without one). */
+export function rateLimitSpanEvent(policy: string, outcome: RateLimitOutcome): void {
+  trace.getActiveSpan()?.addEvent("ratelimit.decision", {
+    "taskmaster.ratelimit.policy": policy,
+    "taskmaster.ratelimit.outcome": outcome,
+  });
+}
+
+/** One call per decision: counts taskmaster.ratelimit.decisions{policy,outcome} and adds the span event. */
+export function recordRateLimitDecision(policy: string, outcome: RateLimitOutcome): void {
+  recordRateLimitDecisionMetric(policy, outcome);
+  rateLimitSpanEvent(policy, outcome);
+}
