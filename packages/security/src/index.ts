@@ -1,4 +1,5 @@
 export * from "./crypto";
 export * from "./passwords";
+export * from "./rate-limit";
 export { isSecretKey, REDACTED, redact } from "./redact";
 export * from "./validation";
