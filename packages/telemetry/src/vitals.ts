@@ -26,10 +26,11 @@ const vitalSchema = z
   });
 
 /** The beacon body: one web-vitals metric or an array of up to 50. */
-export const vitalsBatchSchema = z.union([
+export const vitalsBatchSchema = z.preprocess(
+  // Wrapping (rather than a union) keeps zod's issue paths precise, e.g. "3.name".
+  (body) => (Array.isArray(body) ? body : [body]),
   z.array(vitalSchema).min(1).max(MAX_VITALS_PER_BEACON),
-  vitalSchema.transform((v) => [v]),
-]);
+);
 export type WebVitalReport = z.output<typeof vitalSchema>;
 
 const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-z_-]{20,})$/i;

@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const packageDir = path.resolve(import.meta.dirname, "..");
+
+interface Received {
+  path: string;
+  contentType: string;
+  body: Buffer;
+}
+
+/** A stand-in OTLP/HTTP collector: records every POST and answers 200. */
+async function startReceiver() {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({
+        path: req.url ?? "",
+        contentType: req.headers["content-type"] ?? "",
+        body: Buffer.concat(chunks),
+      });
+      res.writeHead(200, { "content-type": req.headers["content-type"] ?? "application/json" });
+      res.end(req.headers["content-type"]?.includes("json") ? "{}" : "");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { received, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+function runFixture(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--import", "./src/register.ts", "test/fixtures/otlp-app.ts"],
+      { cwd: packageDir, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}
+
+describe("OTLP/HTTP export from the --import entry", () => {
+  it("sends the request's traces (HTTP and Express spans) and the metrics as OTLP JSON", async () => {
+    const receiver = await startReceiver();
+    try {
+      const { code, output } = await runFixture({
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_SERVICE_NAME: "otlp-fixture",
+        OTEL_BSP_SCHEDULE_DELAY: "100",
+        OTEL_METRIC_EXPORT_INTERVAL: "200",
+      });
+      expect(code, output).toBe(0);
+      const traces = receiver.received.filter((r) => r.path === "/v1/traces");
+      const metricPosts = receiver.received.filter((r) => r.path === "/v1/metrics");
+      expect(traces.length).toBeGreaterThan(0);
+      expect(metricPosts.length).toBeGreaterThan(0);
+
+      const spans = traces.flatMap((t) =>
+        JSON.parse(t.body.toString()).resourceSpans.flatMap((rs: { scopeSpans: Array<{ spans: unknown[] }> }) =>
+          rs.scopeSpans.flatMap((ss) => ss.spans),
+        ),
+      ) as Array<{ name: string }>;
+      const names = spans.map((s) => s.name);
+      // The server span is named after the Express route: the ESM loader hook patched express.
+      expect(names).toContain("GET /fixture/:id");
+      expect(names.filter((n) => n.startsWith("request handler"))).toHaveLength(1);
+      const resource = JSON.stringify(JSON.parse(traces[0]?.body.toString() ?? "{}").resourceSpans[0].resource);
+      expect(resource).toContain("otlp-fixture");
+
+      const metricNames = metricPosts.flatMap((m) =>
+        JSON.parse(m.body.toString()).resourceMetrics.flatMap(
+          (rm: { scopeMetrics: Array<{ metrics: Array<{ name: string }> }> }) =>
+            rm.scopeMetrics.flatMap((sm) => sm.metrics.map((x) => x.name)),
+        ),
+      );
+      expect(metricNames).toContain("taskmaster.budget.breaches");
+      // Recorded once, by accessLog(): instrumentation-http's copy is dropped by a view.
+      const httpScopes = metricPosts.flatMap((m) =>
+        JSON.parse(m.body.toString()).resourceMetrics.flatMap(
+          (rm: { scopeMetrics: Array<{ scope: { name: string }; metrics: Array<{ name: string }> }> }) =>
+            rm.scopeMetrics
+              .filter((sm) => sm.metrics.some((x) => x.name === "http.server.request.duration"))
+              .map((sm) => sm.scope.name),
+        ),
+      );
+      expect(new Set(httpScopes)).toEqual(new Set(["@taskmaster/telemetry"]));
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it("uses OTLP protobuf by default", async () => {
+    const receiver = await startReceiver();
+    try {
+      const { code, output } = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      expect(code, output).toBe(0);
+      const traces = receiver.received.filter((r) => r.path === "/v1/traces");
+      const metricPosts = receiver.received.filter((r) => r.path === "/v1/metrics");
+      expect(traces[0]?.contentType).toBe("application/x-protobuf");
+      // Protobuf carries strings as raw UTF-8.
+      expect(traces.some((t) => t.body.includes("GET /fixture/:id"))).toBe(true);
+      expect(metricPosts.some((m) => m.body.includes("taskmaster.budget.breaches"))).toBe(true);
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it("exports nothing and prints no errors when no endpoint is set", async () => {
+    const { code, output } = await runFixture({});
+    expect(code).toBe(0);
+    expect(output).toBe("");
+  });
+});
