@@ -203,6 +203,7 @@ async function copyInto(
       }
     }
     if (chunk) yield chunk;
+    if (count % 5_000 !== 0) onProgress?.(count);
   }
   const writable = await sql.unsafe(`copy ${table} (${columns.join(", ")}) from stdin`).writable();
   await pipeline(Readable.from(chunks()), writable);

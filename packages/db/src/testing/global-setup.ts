@@ -4,13 +4,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort, startEmbeddedPostgres } from "../embedded";
 import { createTemplateDatabase, dropDatabase } from "./harness";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-    pgTemplate: string;
-  }
-}
+import "./provided";
 
 /**
  * vitest globalSetup: one PostgreSQL per test run (the configured server, or a

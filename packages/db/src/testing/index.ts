@@ -1,5 +1,6 @@
 import { inject } from "vitest";
 import { createTestDatabase as create, type TestDatabase } from "./harness";
+import "./provided";
 
 export type { TestDatabase } from "./harness";
 
