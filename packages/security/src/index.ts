@@ -1,4 +1,5 @@
 export * from "./crypto";
+export * from "./env";
 export * from "./http";
 export * from "./passwords";
 export * from "./rate-limit";
