@@ -79,9 +79,7 @@ test.each(tables.map((t) => [getTableConfig(t).name, t] as const))(
     const expected = new Map<string, string | undefined>();
     for (const idx of config.indexes) {
       const cols = idx.config.columns.map((c) =>
-        is(c, SQL)
-          ? undefined
-          : `${c.name}${(c as { indexConfig?: { order?: string } }).indexConfig?.order === "desc" ? " DESC" : ""}`,
+        is(c, SQL) ? undefined : indexedColumn(c as { name: string; indexConfig?: { order?: string } }),
       );
       const method = idx.config.method ?? "btree";
       expected.set(
