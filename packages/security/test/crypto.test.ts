@@ -86,6 +86,11 @@ describe("field cipher (AES-256-GCM)", () => {
     const fresh = rotated.encrypt("new", AAD);
     expect(rotated.keyIdOf(fresh)).toBe("k2");
     expect(rotated.needsRotation(fresh)).toBe(false);
+    const reencrypted = rotated.rotate(old, AAD);
+    expect(reencrypted && rotated.keyIdOf(reencrypted)).toBe("k2");
+    expect(rotated.decrypt(reencrypted ?? "", AAD)).toBe("written before rotation");
+    expect(rotated.rotate(fresh, AAD)).toBeNull();
+    expect(() => rotated.rotate(flipByte(old, 20), AAD)).toThrow(FieldCipherError);
     // A keyring that dropped k1 can no longer read old data: retire keys only after re-encrypting.
     expect(() => createFieldCipher(parseKeyring(`k2:${K2}`)).decrypt(old, AAD)).toThrow(/unknown key id "k1"/);
   });

@@ -50,8 +50,9 @@ describe("passwords (argon2id)", () => {
     const dummy = await time(() => verifyAgainstDummy("Str0ng!pass"));
     const genuine = await time(() => verifyPassword(real, "wrong"));
     expect(await verifyAgainstDummy("anything")).toBe(false);
-    // Same parameters, same work: within a factor of 2 even on a busy CI machine.
-    expect(dummy / genuine).toBeGreaterThan(0.5);
-    expect(dummy / genuine).toBeLessThan(2);
+    // Same parameters, same work; generous bounds so a busy CI machine does not flake,
+    // while an instant "return false" (ratio ~0) still fails.
+    expect(dummy / genuine).toBeGreaterThan(0.33);
+    expect(dummy / genuine).toBeLessThan(3);
   });
 });

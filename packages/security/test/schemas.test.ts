@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import type { z } from "zod";
 import {
@@ -148,4 +149,10 @@ describe("entity inputs", () => {
     );
     expect(focusStartInput.safeParse({ plannedMinutes: 25, taskId: null }).success).toBe(true);
   });
+});
+
+test("the shared schemas module imports only zod, so the web bundle can use it", () => {
+  const source = readFileSync(new URL("../src/validation/schemas.ts", import.meta.url), "utf8");
+  const imports = [...source.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
+  expect(imports).toEqual(["zod"]);
 });

@@ -42,6 +42,8 @@ export interface FieldCipher {
   keyIdOf(ciphertext: string): string;
   /** True when the ciphertext was not written with the active key (re-encrypt it). */
   needsRotation(ciphertext: string): boolean;
+  /** The value re-encrypted with the active key, or null when it already uses it (for the rotation job). */
+  rotate(ciphertext: string, aad: FieldAad): string | null;
   readonly activeKeyId: string;
 }
 
@@ -99,6 +101,10 @@ export function createFieldCipher(keyring: Keyring): FieldCipher {
     },
     needsRotation(ciphertext) {
       return parse(ciphertext).keyId !== keyring.activeKeyId;
+    },
+    rotate(ciphertext, aad) {
+      if (!this.needsRotation(ciphertext)) return null;
+      return this.encrypt(this.decrypt(ciphertext, aad), aad);
     },
   };
 }
