@@ -1,20 +1,26 @@
-// Bundles the API (and the internal packages it imports as TypeScript) into
-// plain JavaScript for `node dist/server.js`; npm dependencies stay external.
-import { readFileSync } from "node:fs";
+// Bundles the API and the internal @taskmaster/* packages (consumed as
+// TypeScript source) into plain JavaScript for `node dist/server.js`.
+// Every npm dependency stays external: native modules (argon2) and
+// OpenTelemetry's import hooks need the real packages at run time.
 import { build } from "esbuild";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !d.startsWith("@taskmaster/"));
+const internalOnly = {
+  name: "internal-only",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith("@taskmaster/") ? undefined : { path: args.path, external: true },
+    );
+  },
+};
 
 await build({
-  entryPoints: ["src/server.ts"],
+  entryPoints: ["src/server.ts", "src/instrumentation.ts"],
   outdir: "dist",
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   sourcemap: true,
-  packages: "external",
-  external,
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  plugins: [internalOnly],
+  logLevel: "warning",
 });

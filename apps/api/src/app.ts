@@ -1,16 +1,114 @@
-import express, { type Express } from "express";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import {
+  clientIp,
+  corsPolicy,
+  csrfGuard,
+  httpsRedirect,
+  jsonBodyGuard,
+  requestId,
+  safeEqual,
+  securityHeaders,
+} from "@taskmaster/security";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import cookieParser from "cookie-parser";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import { contextFactory } from "./context";
+import type { ApiDeps } from "./deps";
+import { healthRouter, type Lifecycle } from "./http/health";
+import { appRouter } from "./routers";
 
-export interface AppDeps {
-  version: string;
+/** Express-level hooks the composition root fills in (telemetry, global rate limit, vitals). */
+export interface AppHooks {
+  /** Runs first, around the whole request (request context for logs, access log). */
+  before?: RequestHandler[];
+  /** The global per-IP limiter; health endpoints are mounted before it. */
+  globalRateLimit?: RequestHandler;
+  /** GET /metrics (Prometheus text). */
+  metrics?: RequestHandler;
+  /** POST /api/vitals (Web Vitals beacons). */
+  vitals?: RequestHandler;
 }
 
-/** Builds the Express app without listening, so tests can mount it on an ephemeral port. */
-export function createApp(deps: AppDeps): Express {
+const MAX_BATCH_SIZE = 20;
+
+/**
+ * Builds the app without listening and without globals, so tests can mount
+ * it on an ephemeral port. Order follows the request path in SPEC §1.
+ */
+export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks = {}): Express {
+  const { config } = deps;
   const app = express();
   app.disable("x-powered-by");
-  const startedAt = Date.now();
-  app.get("/api/health/live", (_req, res) => {
-    res.json({ status: "ok", version: deps.version, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+  app.set("trust proxy", false); // client IPs come from the security package's explicit trusted-proxy check
+
+  app.use(requestId());
+  app.use((req, res, next) => {
+    res.locals.clientIp = clientIp(req, config.trustedProxies);
+    next();
   });
+  for (const h of hooks.before ?? []) app.use(h);
+  app.use(securityHeaders({ upgradeInsecureRequests: config.production }));
+  app.use(httpsRedirect({ enabled: config.production, trustedProxies: config.trustedProxies }));
+  app.use(corsPolicy({ allowedOrigins: config.allowedOrigins }));
+
+  app.use(healthRouter(deps, lifecycle));
+  if (hooks.metrics) app.get("/metrics", metricsAuth(config.metricsToken), hooks.metrics);
+
+  if (hooks.globalRateLimit) app.use(hooks.globalRateLimit);
+  if (hooks.vitals) app.post("/api/vitals", hooks.vitals);
+
+  app.use(cookieParser());
+  app.use(
+    "/trpc",
+    csrfGuard({ allowedOrigins: config.allowedOrigins, header: "x-taskmaster-client" }),
+    jsonBodyGuard({ limit: config.bodyLimitBytes }),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: contextFactory(deps),
+      maxBatchSize: MAX_BATCH_SIZE,
+      onError({ error, path, ctx }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          deps.logger.error("procedure failed", { path, requestId: ctx?.requestId, error: error.cause ?? error });
+        }
+      },
+    }),
+  );
+
+  if (config.webDist && existsSync(path.join(config.webDist, "index.html"))) {
+    const dist = config.webDist;
+    // Hashed assets are immutable; index.html must always be revalidated to pick up new builds.
+    app.use("/assets", express.static(path.join(dist, "assets"), { immutable: true, maxAge: "1y", index: false }));
+    app.use(express.static(dist, { index: false, maxAge: 0 }));
+    app.get(/^\/(?!api\/|trpc\/|metrics$).*/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(path.join(dist, "index.html"));
+    });
+  }
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: "Not found", requestId: res.locals.requestId });
+  });
+  app.use(errorHandler(deps));
   return app;
+}
+
+function metricsAuth(token: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (!token || safeEqual(req.get("authorization") ?? "", `Bearer ${token}`)) return next();
+    res.status(401).setHeader("WWW-Authenticate", "Bearer").json({ error: "Metrics require a bearer token." });
+  };
+}
+
+/** Last resort: a JSON error with the request id, never a stack trace or SQL. */
+function errorHandler(deps: ApiDeps): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const status = typeof err?.status === "number" && err.status >= 400 && err.status < 600 ? err.status : 500;
+    if (status >= 500) deps.logger.error("request failed", { requestId: res.locals.requestId, error: err });
+    if (res.headersSent) return;
+    res.status(status).json({
+      error: status >= 500 ? "Internal server error" : String(err?.expose ? err.message : "Bad request"),
+      requestId: res.locals.requestId,
+    });
+  };
 }

@@ -1,8 +1,1 @@
-import { initTRPC } from "@trpc/server";
-
-const t = initTRPC.create();
-
-export const appRouter = t.router({
-  hello: t.procedure.query(() => "TaskMaster Pro"),
-});
-export type AppRouter = typeof appRouter;
+export { type AppRouter, appRouter } from "./routers";

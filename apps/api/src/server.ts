@@ -1,16 +1,56 @@
-import { createApp } from "./app";
-import { env } from "./env";
+import { composeApi } from "./compose";
+import { EnvError, readEnv } from "./env";
+import { gracefulShutdown } from "./http/shutdown";
 
-const app = createApp({ version: env.APP_VERSION });
-const server = app.listen(env.PORT, env.HOST, () => {
-  console.log(`TaskMaster API listening on http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`);
-});
-server.on("error", (err: NodeJS.ErrnoException) => {
-  console.error(
-    err.code === "EADDRINUSE" ? `Port ${env.PORT} is already in use: set PORT to a free port.` : err.message,
-  );
+// Telemetry (when enabled) was started by `--import @taskmaster/telemetry/register` before this module.
+async function main() {
+  let env: ReturnType<typeof readEnv>;
+  try {
+    env = readEnv();
+  } catch (err) {
+    console.error(err instanceof EnvError ? err.message : err);
+    process.exit(1);
+  }
+  const api = await composeApi(env);
+  const { logger } = api.deps;
+  const server = api.app.listen(env.PORT, env.HOST);
+  server.on("listening", () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : env.PORT;
+    logger.info(`TaskMaster API listening on http://localhost:${port}`, { port, version: env.APP_VERSION });
+  });
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    logger.error(
+      err.code === "EADDRINUSE" ? `Port ${env.PORT} is already in use: set PORT to a free port.` : err.message,
+    );
+    process.exit(1);
+  });
+  // Keep-alive longer than typical load balancer idle timeouts, so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`received ${signal}: shutting down`);
+    const code = await gracefulShutdown(server, api.lifecycle, {
+      drainMs: api.deps.config.shutdownDrainMs,
+      timeoutMs: api.deps.config.shutdownTimeoutMs,
+      release: async () => {
+        await api.release();
+        const telemetry = await import("@taskmaster/telemetry");
+        await telemetry.shutdownTelemetry();
+      },
+      log: (message, meta) => logger.info(message, meta),
+    });
+    process.exit(code);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: Error) => {
+  console.error(`TaskMaster API failed to start: ${err.message}`);
   process.exit(1);
 });
-const shutdown = () => server.close(() => process.exit(0));
-process.once("SIGTERM", shutdown);
-process.once("SIGINT", shutdown);
