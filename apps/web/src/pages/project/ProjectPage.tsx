@@ -1,0 +1,163 @@
+import { type InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useMemo, useState } from "react";
+import { Link, useLocation, useSearch } from "wouter";
+import { ColorDot } from "../../components/ColorDot";
+import { QueryError } from "../../components/QueryError";
+import { describeError } from "../../lib/errors";
+import { ROUTES } from "../../lib/routes";
+import { type RouterOutputs, type Task, useTRPC } from "../../lib/trpc";
+import { usePageTitle } from "../../lib/use-page-title";
+import { FilterBar } from "./FilterBar";
+import { parseFilters, serializeFilters, type TaskFilters, toListInput } from "./filters";
+import { ShareDialog } from "./ShareDialog";
+import { TaskEditor } from "./TaskEditor";
+import { TaskList } from "./TaskList";
+
+/** The server's maximum page: fewer round trips while scrolling through thousands of tasks. */
+const PAGE_SIZE = 100;
+
+type TaskPage = RouterOutputs["tasks"]["list"];
+
+/** Replaces one task in every cached page of every list, so a change shows at once without refetching 100 pages. */
+export function patchTaskPages(
+  data: InfiniteData<TaskPage, unknown> | undefined,
+  task: Task,
+): InfiniteData<TaskPage, unknown> | undefined {
+  if (!data) return data;
+  return {
+    ...data,
+    pages: data.pages.map((page) =>
+      page.items.some((t) => t.id === task.id)
+        ? { ...page, items: page.items.map((t) => (t.id === task.id ? task : t)) }
+        : page,
+    ),
+  };
+}
+
+type EditorState = { mode: "closed" } | { mode: "new" } | { mode: "edit"; task: Task };
+
+export function ProjectPage({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const search = useSearch();
+  const [location, navigate] = useLocation();
+  const filters = useMemo(() => parseFilters(search), [search]);
+  const [editor, setEditor] = useState<EditorState>({ mode: "closed" });
+  const [sharing, setSharing] = useState(false);
+
+  const project = useQuery(trpc.projects.get.queryOptions({ id: projectId }));
+  const headingRef = usePageTitle(project.data?.name ?? "Project");
+  const listInput = toListInput(projectId, filters, PAGE_SIZE);
+  const tasks = useInfiniteQuery(
+    trpc.tasks.list.infiniteQueryOptions(listInput, {
+      getNextPageParam: (last) => last.nextCursor,
+      // Keep showing the old rows while a new filter loads, instead of flashing an empty list.
+      placeholderData: (previous) => previous,
+    }),
+  );
+  const allTasks = useMemo(() => tasks.data?.pages.flatMap((p) => p.items) ?? [], [tasks.data]);
+
+  const setFilters = useCallback(
+    (next: TaskFilters) => {
+      const qs = serializeFilters(next);
+      navigate(qs ? `${location}?${qs}` : location, { replace: true });
+    },
+    [location, navigate],
+  );
+
+  const taskListFilter = trpc.tasks.list.pathFilter();
+  const applyTask = (task: Task) => {
+    queryClient.setQueriesData<InfiniteData<TaskPage, unknown>>(taskListFilter, (d) => patchTaskPages(d, task));
+    // Filters and counts may no longer match: refetch on next visit, not now.
+    void queryClient.invalidateQueries({ ...taskListFilter, refetchType: "none" });
+    void queryClient.invalidateQueries(trpc.dashboard.pathFilter());
+    void queryClient.invalidateQueries(trpc.projects.pathFilter());
+  };
+  const toggle = useMutation(
+    trpc.tasks.update.mutationOptions({
+      onSuccess: applyTask,
+    }),
+  );
+
+  if (project.isError) {
+    return (
+      <>
+        <h1 ref={headingRef} tabIndex={-1}>
+          Project
+        </h1>
+        <QueryError error={project.error} />
+        <p>
+          <Link href={ROUTES.projects}>Back to projects</Link>
+        </p>
+      </>
+    );
+  }
+
+  const p = project.data;
+  const readOnly = p?.role === "viewer";
+  return (
+    <>
+      <div className="page-header">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {p && <ColorDot color={p.color} />} {p?.name ?? "Loading project…"}
+        </h1>
+        {p && (
+          <div className="row-actions">
+            {readOnly && <span className="badge">View only</span>}
+            <button type="button" className="button" onClick={() => setSharing(true)}>
+              {p.role === "owner" ? "Share" : "Members"}
+            </button>
+            {!readOnly && (
+              <button type="button" className="button primary" onClick={() => setEditor({ mode: "new" })}>
+                New task
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      <FilterBar filters={filters} onChange={setFilters} />
+      {tasks.isError && <QueryError error={tasks.error} retry={() => void tasks.refetch()} />}
+      {toggle.error && (
+        <p className="form-error" role="alert">
+          {describeError(toggle.error)}
+        </p>
+      )}
+      <p className="muted" aria-live="polite">
+        {tasks.isPending
+          ? "Loading tasks…"
+          : `${allTasks.length}${tasks.hasNextPage ? "+" : ""} ${allTasks.length === 1 ? "task" : "tasks"}`}
+      </p>
+      <TaskList
+        label={p ? `Tasks in ${p.name}` : "Tasks"}
+        tasks={allTasks}
+        hasNextPage={tasks.hasNextPage}
+        isFetchingNextPage={tasks.isFetchingNextPage}
+        fetchNextPage={() => void tasks.fetchNextPage()}
+        onOpen={(task) => setEditor({ mode: "edit", task })}
+        onToggleDone={
+          readOnly
+            ? undefined
+            : (task) => toggle.mutate({ id: task.id, status: task.status === "done" ? "todo" : "done" })
+        }
+      />
+      {editor.mode !== "closed" && (
+        <TaskEditor
+          projectId={projectId}
+          task={editor.mode === "edit" ? editor.task : null}
+          readOnly={readOnly}
+          onClose={() => setEditor({ mode: "closed" })}
+          onSaved={(task) => {
+            if (editor.mode === "new") void queryClient.invalidateQueries(taskListFilter);
+            else applyTask(task);
+            setEditor({ mode: "closed" });
+          }}
+          onDeleted={() => {
+            void queryClient.invalidateQueries(taskListFilter);
+            setEditor({ mode: "closed" });
+          }}
+        />
+      )}
+      {sharing && p && <ShareDialog project={p} onClose={() => setSharing(false)} />}
+    </>
+  );
+}

@@ -1,0 +1,103 @@
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
+import type { Task } from "../../lib/trpc";
+import { ROW_HEIGHT, TaskList } from "./TaskList";
+
+// jsdom does no layout: give the scroll viewport the size it has in a browser.
+const VIEWPORT = 720;
+const sizes = Object.getOwnPropertyDescriptors(HTMLElement.prototype);
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => VIEWPORT });
+  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1000 });
+  Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => ROW_HEIGHT });
+});
+afterAll(() => {
+  for (const key of ["clientHeight", "clientWidth", "offsetHeight"] as const) {
+    const original = sizes[key];
+    if (original) Object.defineProperty(HTMLElement.prototype, key, original);
+  }
+});
+afterEach(cleanup);
+
+function makeTasks(n: number): Task[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    projectId: "p",
+    creatorId: "u",
+    title: `Task ${i + 1}`,
+    description: "",
+    status: "todo",
+    priority: "medium",
+    tags: [],
+    dueDate: null,
+    position: i,
+    completedAt: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+  }));
+}
+
+function renderList(tasks: Task[], extra: Partial<Parameters<typeof TaskList>[0]> = {}) {
+  const props = {
+    tasks,
+    hasNextPage: false,
+    isFetchingNextPage: false,
+    fetchNextPage: vi.fn(),
+    onOpen: vi.fn(),
+    onToggleDone: vi.fn(),
+    label: "Tasks",
+    ...extra,
+  };
+  render(<TaskList {...props} />);
+  return props;
+}
+
+test("keeps at most 60 rows in the DOM for 10 000 tasks", () => {
+  renderList(makeTasks(10_000));
+  const rows = screen.getAllByRole("option");
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.length).toBeLessThanOrEqual(60);
+  expect(rows[0]?.textContent).toContain("Task 1");
+  expect(screen.queryByText("Task 10000")).toBeNull();
+});
+
+test("End jumps to the last task, renders it and makes it the active option", async () => {
+  renderList(makeTasks(10_000));
+  const list = screen.getByRole("listbox", { name: "Tasks" });
+  fireEvent.keyDown(list, { key: "End" });
+  // The virtualiser scrolls, then renders the rows around the new offset.
+  await act(async () => {
+    fireEvent.scroll(list, { target: { scrollTop: 10_000 * ROW_HEIGHT - VIEWPORT } });
+    await new Promise((r) => setTimeout(r, 50));
+  });
+  const last = await screen.findByText("Task 10000");
+  const row = last.closest('[role="option"]');
+  expect(row?.getAttribute("aria-selected")).toBe("true");
+  expect(list.getAttribute("aria-activedescendant")).toBe(row?.id);
+  expect(screen.getAllByRole("option").length).toBeLessThanOrEqual(60);
+});
+
+test("arrow keys move the active row, Enter opens it, Space toggles it done", () => {
+  const props = renderList(makeTasks(5));
+  const list = screen.getByRole("listbox");
+  fireEvent.keyDown(list, { key: "ArrowDown" });
+  fireEvent.keyDown(list, { key: "ArrowDown" });
+  fireEvent.keyDown(list, { key: "ArrowUp" });
+  fireEvent.keyDown(list, { key: "Enter" });
+  expect(props.onOpen).toHaveBeenCalledWith(expect.objectContaining({ title: "Task 2" }));
+  fireEvent.keyDown(list, { key: " " });
+  expect(props.onToggleDone).toHaveBeenCalledWith(expect.objectContaining({ title: "Task 2" }));
+});
+
+test("asks for the next page when the rendered rows come near the end of what is loaded", () => {
+  const fetchNextPage = vi.fn();
+  renderList(makeTasks(20), { hasNextPage: true, fetchNextPage });
+  expect(fetchNextPage).toHaveBeenCalled();
+  expect(screen.getByText("Loading more tasks…")).toBeTruthy();
+});
+
+test("does not fetch more while the end is far away", () => {
+  const fetchNextPage = vi.fn();
+  renderList(makeTasks(500), { hasNextPage: true, fetchNextPage });
+  expect(fetchNextPage).not.toHaveBeenCalled();
+});
