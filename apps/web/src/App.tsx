@@ -135,6 +135,5 @@ function SignedOutRoutes() {
 
 export function App() {
   const { session } = useAuth();
-  if (session.status === "checking") return <Loading />;
   return session.status === "signedOut" ? <SignedOutRoutes /> : <SignedInRoutes />;
 }

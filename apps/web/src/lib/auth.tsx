@@ -1,17 +1,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
-import { SESSION_ENDED_MESSAGE } from "./errors";
+import { readApiError, SESSION_ENDED_MESSAGE } from "./errors";
 import { type User, useTRPCClient } from "./trpc";
 
 /** Remembers across reloads that this browser had a session, to tell "your session ended" from "never signed in". */
 const HAD_SESSION_KEY = "taskmaster.hadSession";
 
 export type SessionState =
-  | { status: "checking" }
   /** A session is believed to exist (it did on the last visit): screens render while `auth.me` confirms it. */
-  | { status: "restoring" }
-  | { status: "signedIn"; user: User }
-  | { status: "signedOut"; notice: string | null };
+  { status: "restoring" } | { status: "signedIn"; user: User } | { status: "signedOut"; notice: string | null };
 
 interface AuthContextValue {
   session: SessionState;
@@ -59,8 +56,10 @@ export type SessionEvents = ReturnType<typeof createSessionEvents>;
 export function AuthProvider({ events, children }: { events: SessionEvents; children: ReactNode }) {
   const client = useTRPCClient();
   const queryClient = useQueryClient();
+  // Without a session on the last visit there is nothing to restore: go straight
+  // to sign-in rather than asking the server and getting a 401 for it.
   const [session, setSession] = useState<SessionState>(() =>
-    readFlag() ? { status: "restoring" } : { status: "checking" },
+    readFlag() ? { status: "restoring" } : { status: "signedOut", notice: null },
   );
   const sessionRef = useRef(session);
   sessionRef.current = session;
@@ -71,6 +70,7 @@ export function AuthProvider({ events, children }: { events: SessionEvents; chil
   }, []);
 
   useEffect(() => {
+    if (sessionRef.current.status !== "restoring") return;
     let cancelled = false;
     client.auth.me
       .query()
@@ -79,9 +79,12 @@ export function AuthProvider({ events, children }: { events: SessionEvents; chil
         writeFlag(true);
         setSession({ status: "signedIn", user });
       })
-      .catch(() => {
+      .catch((err) => {
+        // A network failure is not a verdict on the session: the screens show
+        // their own errors and retry. Only UNAUTHORIZED (after the link's
+        // refresh attempt) means the session is gone.
         if (cancelled || sessionRef.current.status === "signedOut") return;
-        end(sessionRef.current.status === "restoring" ? SESSION_ENDED_MESSAGE : null);
+        if (readApiError(err).code === "UNAUTHORIZED") end(SESSION_ENDED_MESSAGE);
       });
     return () => {
       cancelled = true;
