@@ -145,6 +145,7 @@ export async function composeApi(env: Env, options: { logger?: AppLogger } = {})
   }
   const limiters = createRateLimiters({
     redis,
+    keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
     policies: {
       ...(env.RATE_LIMIT_API_POINTS || env.RATE_LIMIT_API_WINDOW_SECONDS
         ? {
@@ -161,7 +162,7 @@ export async function composeApi(env: Env, options: { logger?: AppLogger } = {})
   // The global per-IP flood guard is coarser than the per-user API budget, with its own counters.
   const ipLimiters = createRateLimiters({
     redis,
-    keyPrefix: "tm:rl:ip",
+    keyPrefix: `${env.RATE_LIMIT_KEY_PREFIX}:ip`,
     policies: { api: { points: env.RATE_LIMIT_IP_POINTS, durationSeconds: 15 * 60 } },
     onDecision: (d) => recordRateLimitDecision("ip", d.allowed ? "allowed" : "limited"),
   });
@@ -203,7 +204,8 @@ export async function composeApi(env: Env, options: { logger?: AppLogger } = {})
     before: [requestContextMiddleware(), accessLog(logger)],
     globalRateLimit: rateLimitMiddleware(ipLimiters.api, {
       keyOf: (req) => ({ key: `ip:${clientIp(req, config.trustedProxies)}`, kind: "ip" }),
-      slowDown: limiters.policies.slowDown,
+      // Slow-down starts at half of this guard's own budget, not of the per-user API budget.
+      slowDown: { ...limiters.policies.slowDown, afterPoints: Math.max(1, Math.floor(env.RATE_LIMIT_IP_POINTS / 2)) },
       onError: (err) => logger.error("rate limiter failed; request let through", { error: err }),
     }),
     metrics: metricsHandler(),

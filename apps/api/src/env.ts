@@ -35,6 +35,10 @@ export const envSchema = z
     METRICS_TOKEN: z.string().min(16).optional(),
     RATE_LIMIT_API_POINTS: z.coerce.number().int().positive().optional(),
     RATE_LIMIT_API_WINDOW_SECONDS: seconds.optional(),
+    RATE_LIMIT_KEY_PREFIX: z
+      .string()
+      .regex(/^[\w:.-]{1,64}$/)
+      .default("tm:rl"),
     RATE_LIMIT_IP_POINTS: z.coerce.number().int().positive().default(1000),
     RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().positive().optional(),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),

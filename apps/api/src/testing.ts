@@ -25,6 +25,8 @@ export async function startTestServer(options: {
     JWT_SECRET: randomBytes(32).toString("base64url"),
     ENCRYPTION_KEYS: `t1:${randomBytes(32).toString("base64")}`,
     RATE_LIMIT_API_POINTS: "100000",
+    // Counters of one test server never leak into another's, even on a shared Redis.
+    RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(6).toString("hex")}`,
     LOG_LEVEL: "warn",
     ...(options.webDist ? { WEB_DIST: options.webDist } : {}),
     ...options.env,
