@@ -114,7 +114,11 @@ function assertSetting(value: unknown, what: string): asserts value is string {
  * the pooled connection. Statements: BEGIN, context, fn's queries, COMMIT.
  */
 export function withUserContext<T>(db: Database, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  assertUuid(userId, "userId");
+  try {
+    assertUuid(userId, "userId");
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return inTransaction(
     db,
     "user",
@@ -129,9 +133,13 @@ export function withUserContext<T>(db: Database, userId: string, fn: (tx: Tx) =>
  * id, email (sign-up/sign-in) or refresh-token hash.
  */
 export function withServiceContext<T>(db: Database, ctx: ServiceContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (ctx.userId !== undefined) assertUuid(ctx.userId, "userId");
-  if (ctx.email !== undefined) assertSetting(ctx.email, "email");
-  if (ctx.tokenHash !== undefined) assertSetting(ctx.tokenHash, "tokenHash");
+  try {
+    if (ctx.userId !== undefined) assertUuid(ctx.userId, "userId");
+    if (ctx.email !== undefined) assertSetting(ctx.email, "email");
+    if (ctx.tokenHash !== undefined) assertSetting(ctx.tokenHash, "tokenHash");
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const { userId = "", email = "", tokenHash = "" } = ctx;
   return inTransaction(
     db,

@@ -27,15 +27,17 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
-test("a user id that is not a uuid is rejected before anything is sent", async () => {
+test("a context with a non-uuid user id or an empty email is rejected and its transaction never runs", async () => {
   let called = false;
-  expect(() =>
+  await expect(
     withUserContext(db, "1' or '1'='1", async () => {
       called = true;
     }),
-  ).toThrow(/userId must be a uuid/);
-  expect(() => withServiceContext(db, { userId: "nope" }, async () => {})).toThrow(/userId must be a uuid/);
-  expect(() => withServiceContext(db, { email: "" }, async () => {})).toThrow(/email must be a non-empty string/);
+  ).rejects.toThrow(/userId must be a uuid/);
+  await expect(withServiceContext(db, { userId: "nope" }, async () => {})).rejects.toThrow(/userId must be a uuid/);
+  await expect(withServiceContext(db, { email: "" }, async () => {})).rejects.toThrow(
+    /email must be a non-empty string/,
+  );
   expect(called).toBe(false);
 });
 
