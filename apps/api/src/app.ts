@@ -16,6 +16,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { contextFactory } from "./context";
 import type { ApiDeps } from "./deps";
 import { healthRouter, type Lifecycle } from "./http/health";
+import { describeError } from "./lib/describe-error";
 import { appRouter } from "./routers";
 
 /** Express-level hooks the composition root fills in (telemetry, global rate limit, vitals). */
@@ -69,7 +70,11 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks =
       maxBatchSize: MAX_BATCH_SIZE,
       onError({ error, path, ctx }) {
         if (error.code === "INTERNAL_SERVER_ERROR") {
-          deps.logger.error("procedure failed", { path, requestId: ctx?.requestId, error: error.cause ?? error });
+          deps.logger.error("procedure failed", {
+            path,
+            requestId: ctx?.requestId,
+            error: describeError(error.cause ?? error),
+          });
         }
       },
     }),
@@ -104,7 +109,8 @@ function metricsAuth(token: string | undefined): RequestHandler {
 function errorHandler(deps: ApiDeps): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const status = typeof err?.status === "number" && err.status >= 400 && err.status < 600 ? err.status : 500;
-    if (status >= 500) deps.logger.error("request failed", { requestId: res.locals.requestId, error: err });
+    if (status >= 500)
+      deps.logger.error("request failed", { requestId: res.locals.requestId, error: describeError(err) });
     if (res.headersSent) return;
     res.status(status).json({
       error: status >= 500 ? "Internal server error" : String(err?.expose ? err.message : "Bad request"),

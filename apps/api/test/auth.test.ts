@@ -1,5 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@taskmaster/db/testing";
+import { hashPassword, needsRehash } from "@taskmaster/security";
 import { generate } from "otplib";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestServer, type TestServer } from "../src/testing";
 import { browserClient, codeOf, errorOf, strongPassword } from "./support/client";
@@ -11,7 +13,7 @@ let shortLived: TestServer;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.appUrl, env: { REFRESH_REUSE_GRACE_SECONDS: "0" } });
-  shortLived = await startTestServer({ databaseUrl: db.appUrl, env: { ACCESS_TOKEN_TTL_SECONDS: "1" } });
+  shortLived = await startTestServer({ databaseUrl: db.appUrl, env: { ACCESS_TOKEN_TTL_SECONDS: "3" } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -59,10 +61,11 @@ describe("refresh tokens", () => {
 });
 
 describe("access tokens", () => {
+  // Tokens carry whole seconds: with a 3 s lifetime a token is valid for at least 2 s and dead after 3.3 s.
   test("an expired access token is rejected and a refresh restores access", async () => {
     const { client } = await signedUp(shortLived.url);
     expect((await client.auth.me.query()).displayName).toMatch(/^User/);
-    await new Promise((r) => setTimeout(r, 2_100));
+    await new Promise((r) => setTimeout(r, 3_300));
     expect(await codeOf(client.auth.me.query())).toBe("UNAUTHORIZED");
     await client.auth.refresh.mutate();
     expect((await client.auth.me.query()).displayName).toMatch(/^User/);
@@ -117,6 +120,28 @@ describe("sessions", () => {
       browserClient(server.url).client.auth.signIn.mutate({ email: "nobody@example.com", password: "Wrong-pass-1!" }),
     );
     expect([wrong.data?.code, wrong.message]).toEqual([unknown.data?.code, unknown.message]);
+  });
+});
+
+describe("password hashes", () => {
+  test("signing in upgrades a hash made with outdated argon2 parameters", async () => {
+    const a = await signedUp();
+    const admin = postgres(db.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      const weak = await hashPassword(strongPassword, { memoryCost: 8192, timeCost: 1, parallelism: 1 });
+      await admin`update users set password_hash = ${weak} where email = ${a.email}`;
+      expect(needsRehash(weak)).toBe(true);
+      const res = await browserClient(server.url).client.auth.signIn.mutate({
+        email: a.email,
+        password: strongPassword,
+      });
+      expect(res.status).toBe("ok");
+      const [row] = await admin`select password_hash from users where email = ${a.email}`;
+      expect(row?.password_hash).not.toBe(weak);
+      expect(needsRehash(String(row?.password_hash))).toBe(false);
+    } finally {
+      await admin.end();
+    }
   });
 });
 

@@ -197,8 +197,9 @@ export const authRouter = router({
       }
     }
     await ctx.deps.limits.signIn.succeed(ctx, input.email);
+    // An outdated hash is upgraded by the user's own transaction: app_service may not write password hashes.
     const rehash = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
-    await withServiceContext(ctx.deps.db, { userId: user.id }, async (tx) => {
+    await withUserContext(ctx.deps.db, user.id, async (tx) => {
       if (rehash) await tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
       await audit(tx, { actorId: user.id, action: "auth.sign_in", entity: "user", entityId: user.id, ip: ctx.ip });
     });
