@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { redact } from "@taskmaster/security";
 import { instruments, type RateLimitOutcome, recordRateLimitDecisionMetric } from "./metrics";
-import { summarizeSql } from "./sql";
+import { type SqlSummary, summarizeSql } from "./sql";
 import { telemetryState } from "./state";
 
 export const TRACER_NAME = "@taskmaster/telemetry";
@@ -101,6 +101,18 @@ export function traceProcedure<T>(info: ProcedureInfo, fn: () => Promise<T>): Pr
  * text is the parameterised SQL with any inline literal replaced by `?`.
  */
 export function createDbObserver(): DbObserver {
+  // Statements are parameterised, so a service has a few hundred distinct
+  // texts: parse each once instead of on every call (bounded, reset when full).
+  const summaries = new Map<string, SqlSummary>();
+  const summaryOf = (sqlText: string) => {
+    let summary = summaries.get(sqlText);
+    if (!summary) {
+      if (summaries.size >= 1000) summaries.clear();
+      summary = summarizeSql(sqlText);
+      summaries.set(sqlText, summary);
+    }
+    return summary;
+  };
   return {
     transaction(kind, run) {
       return tracer().startActiveSpan(
@@ -124,7 +136,7 @@ export function createDbObserver(): DbObserver {
       );
     },
     query(sqlText, run) {
-      const summary = summarizeSql(sqlText);
+      const summary = summaryOf(sqlText);
       const attributes: Attributes = {
         "db.system.name": "postgresql",
         "db.operation.name": summary.operation,
