@@ -1,3 +1,5 @@
+// Must run before any zod schema is built (see the module).
+import "./lib/zod-csp";
 import "./styles/app.css";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";

@@ -61,3 +61,10 @@ describe("readApiError", () => {
     expect(readApiError(trpcError("TOO_MANY_REQUESTS", { retryAfter: "soon" })).retryAfter).toBeUndefined();
   });
 });
+
+test("does not show a raw zod issue list as the message", () => {
+  const err = Object.assign(new Error('[ { "code": "unrecognized_keys", "keys": ["direction"] } ]'), {
+    data: { code: "BAD_REQUEST", zodError: { formErrors: [], fieldErrors: {} } },
+  });
+  expect(describeError(err)).toBe("The server rejected the request as invalid.");
+});

@@ -67,7 +67,9 @@ export function describeError(err: unknown, context: ErrorContext = "general"): 
     case "CONFLICT":
       return e.message || "That conflicts with the current state. Reload and try again.";
     case "BAD_REQUEST":
-      return Object.keys(e.fieldErrors).length > 0 ? "Please correct the highlighted fields." : e.message;
+      if (Object.keys(e.fieldErrors).length > 0) return "Please correct the highlighted fields.";
+      // A raw zod issue list is for developers, not users.
+      return /^\s*[[{]/.test(e.message) ? "The server rejected the request as invalid." : e.message;
     case undefined:
       return "The server could not be reached. Check your connection and try again.";
     default:
