@@ -42,7 +42,7 @@ export function Dialog({ title, onClose, children, className }: DialogProps) {
     <dialog ref={ref} aria-labelledby={titleId} className={`dialog ${className ?? ""}`}>
       <div className="dialog-header">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="button ghost" onClick={() => onCloseRef.current()} aria-label="Close">
+        <button type="button" className="button ghost" onClick={() => onCloseRef.current()} aria-label="Close dialog">
           ×
         </button>
       </div>
