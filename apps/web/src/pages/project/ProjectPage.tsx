@@ -105,19 +105,20 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         <h1 ref={headingRef} tabIndex={-1}>
           {p && <ColorDot color={p.color} />} {p?.name ?? "Loading project…"}
         </h1>
-        {p && (
-          <div className="row-actions">
-            {readOnly && <span className="badge">View only</span>}
+        {/* Rendered before the project loads, with its height reserved, so the buttons arriving don't push the list down. */}
+        <div className="row-actions header-actions">
+          {p && readOnly && <span className="badge">View only</span>}
+          {p && (
             <button type="button" className="button" onClick={() => setSharing(true)}>
               {p.role === "owner" ? "Share" : "Members"}
             </button>
-            {!readOnly && (
-              <button type="button" className="button primary" onClick={() => setEditor({ mode: "new" })}>
-                New task
-              </button>
-            )}
-          </div>
-        )}
+          )}
+          {p && !readOnly && (
+            <button type="button" className="button primary" onClick={() => setEditor({ mode: "new" })}>
+              New task
+            </button>
+          )}
+        </div>
       </div>
       <FilterBar filters={filters} onChange={setFilters} />
       {tasks.isError && <QueryError error={tasks.error} retry={() => void tasks.refetch()} />}
