@@ -167,7 +167,7 @@ function inTransaction<T>(
 }
 
 function bindDrizzle(txSql: postgres.TransactionSql, state: Internals): Tx {
-  const client = state.observer ? observeClient(txSql, state.observer) : asNestable(txSql);
+  const client = state.observer ? observeClient(txSql, state.observer) : preparedClient(txSql);
   // drizzle only calls unsafe/begin/savepoint on its client, all of which a transaction has.
   const session = new PostgresJsSession(client as unknown as postgres.Sql, state.dialect, state.relational, {});
   // What drizzle() does, minus re-deriving the relational config per request.
@@ -176,12 +176,33 @@ function bindDrizzle(txSql: postgres.TransactionSql, state: Internals): Tx {
   return tx;
 }
 
+/**
+ * drizzle sends every statement through `unsafe()`, which postgres.js runs
+ * unprepared unless told otherwise; Postgres then plans each RLS-guarded
+ * query from scratch (planning measured 1.4 ms against 0.3 ms execution for a
+ * task page). Parameterised statements are therefore sent as prepared
+ * statements, which postgres.js caches per pooled connection, so a plan is
+ * reused across requests and users (the user id is a setting, not a literal).
+ */
+function prepared(
+  target: postgres.TransactionSql,
+): (
+  text: string,
+  params?: postgres.ParameterOrJSON<never>[],
+  opts?: postgres.UnsafeQueryOptions,
+) => postgres.PendingQuery<postgres.Row[]> {
+  return (text, params, opts) =>
+    target.unsafe(text, params, params && params.length > 0 ? { prepare: true, ...opts } : opts);
+}
+
 // drizzle's tx.transaction() calls client.begin(); inside a transaction that
 // must be a SAVEPOINT, which is what postgres.js calls savepoint().
-function asNestable(txSql: postgres.TransactionSql): postgres.TransactionSql {
+function preparedClient(txSql: postgres.TransactionSql): postgres.TransactionSql {
   return new Proxy(txSql, {
     get(target, prop, receiver) {
-      if (prop === "begin") return (cb: (sql: postgres.TransactionSql) => unknown) => target.savepoint(cb);
+      if (prop === "unsafe") return prepared(target);
+      if (prop === "begin")
+        return (cb: (sql: postgres.TransactionSql) => unknown) => target.savepoint((sp) => cb(preparedClient(sp)));
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -197,7 +218,7 @@ function observeClient(txSql: postgres.TransactionSql, observer: DbObserver): po
     get(target, prop, receiver) {
       if (prop === "unsafe") {
         return (text: string, params?: postgres.ParameterOrJSON<never>[], opts?: postgres.UnsafeQueryOptions) =>
-          observeQuery(target.unsafe(text, params, opts), text, observer);
+          observeQuery(prepared(target)(text, params, opts), text, observer);
       }
       if (prop === "begin" || prop === "savepoint") {
         return (cb: (sql: postgres.TransactionSql) => unknown) =>
