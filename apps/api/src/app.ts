@@ -50,10 +50,11 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks =
   });
   for (const h of hooks.before ?? []) app.use(h);
   app.use(securityHeaders({ upgradeInsecureRequests: config.production }));
+  // Probes come over plain HTTP from inside the cluster: a 301 would count as "up" to a kubelet.
+  app.use(healthRouter(deps, lifecycle));
   app.use(httpsRedirect({ enabled: config.production, trustedProxies: config.trustedProxies }));
   app.use(corsPolicy({ allowedOrigins: config.allowedOrigins }));
 
-  app.use(healthRouter(deps, lifecycle));
   if (hooks.metrics) app.get("/metrics", metricsAuth(config.metricsToken), hooks.metrics);
 
   if (hooks.globalRateLimit) app.use(hooks.globalRateLimit);

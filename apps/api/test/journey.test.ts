@@ -60,7 +60,8 @@ describe("a full user journey through @trpc/client", () => {
     expect(search.items).toHaveLength(3);
     const high = await ada.tasks.list.query({ projectId: project.id, priority: ["high"], sort: "created" });
     expect(high.items.map((t) => t.id)).toEqual([created[6]?.id, created[3]?.id, created[0]?.id]);
-    const page1 = await ada.tasks.list.query({ projectId: project.id, limit: 3 });
+    // tRPC's infinite queries send `direction`; the strict input accepts it.
+    const page1 = await ada.tasks.list.query({ projectId: project.id, limit: 3, direction: "forward" });
     const page2 = await ada.tasks.list.query({ projectId: project.id, limit: 3, cursor: page1.nextCursor });
     const page3 = await ada.tasks.list.query({ projectId: project.id, limit: 3, cursor: page2.nextCursor });
     expect([...page1.items, ...page2.items, ...page3.items].map((t) => t.id)).toEqual(created.map((t) => t.id));

@@ -73,11 +73,14 @@ describe("security headers", () => {
       req.end();
     });
     expect(viaProxy).toEqual({ status: 301, location: "https://app.example.com/projects?x=1" });
-    const secure = await fetch(`${s.url}/api/health/live`, {
+    const secure = await fetch(`${s.url}/projects`, {
       headers: { "x-forwarded-proto": "https" },
       redirect: "manual",
     });
-    expect(secure.status).toBe(200);
+    expect([secure.status, secure.headers.get("location")]).toEqual([404, null]);
+    // Health probes come over plain HTTP and must see the real status, never a redirect.
+    const probe = await fetch(`${s.url}/api/health/live`, { redirect: "manual" });
+    expect(probe.status).toBe(200);
     const dev = await start();
     const devRes = await fetch(`${dev.url}/api/health/live`, {
       headers: { "x-forwarded-proto": "http" },

@@ -1,4 +1,8 @@
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+
+/** Sent by tRPC's infinite queries; pages only go forward, so it is accepted and ignored. */
+export const pageDirection = z.enum(["forward", "backward"]).optional();
 
 /** Opaque keyset cursors: the sort key of the last row, base64url JSON. */
 export function encodeCursor(values: readonly (string | number | null)[]): string {

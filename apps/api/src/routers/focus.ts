@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../lib/audit";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, encodeCursor, pageDirection } from "../lib/cursor";
 import { iso, isoRequired } from "../lib/dates";
 import { notFound } from "../lib/errors";
 import { timeZone } from "../lib/time-zone";
@@ -82,7 +82,11 @@ export const focusRouter = router({
   list: protectedProcedure
     .input(
       z
-        .object({ cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).default(50) })
+        .object({
+          cursor: z.string().max(500).nullish(),
+          limit: z.number().int().min(1).max(100).default(50),
+          direction: pageDirection,
+        })
         .strict()
         .optional(),
     )

@@ -5,7 +5,7 @@ import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { FieldCipher } from "../deps";
 import { audit } from "../lib/audit";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, encodeCursor, pageDirection } from "../lib/cursor";
 import { isoRequired } from "../lib/dates";
 import { notFound } from "../lib/errors";
 import { protectedProcedure, router } from "../trpc";
@@ -38,6 +38,7 @@ export const notesRouter = router({
           projectId: uuid.nullish(),
           cursor: z.string().max(500).nullish(),
           limit: z.number().int().min(1).max(100).default(50),
+          direction: pageDirection,
         })
         .strict()
         .optional(),

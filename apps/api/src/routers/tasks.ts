@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../lib/audit";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, encodeCursor, pageDirection } from "../lib/cursor";
 import { iso, isoRequired } from "../lib/dates";
 import { forbidden, notFound } from "../lib/errors";
 import { protectedProcedure, router } from "../trpc";
@@ -64,6 +64,7 @@ const listInput = z
     sort: z.enum(SORTS).default("position"),
     cursor: z.string().max(500).nullish(),
     limit: z.number().int().min(1).max(100).default(50),
+    direction: pageDirection,
   })
   .strict()
   .refine((v) => !v.dueFrom || !v.dueTo || v.dueFrom <= v.dueTo, {
