@@ -1,0 +1,155 @@
+// Shared plumbing for the benchmarks: a scratch database, API processes, load rounds.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { freePort, startEmbeddedPostgres } from "../packages/db/src/embedded";
+import { createTemplateDatabase, createTestDatabase, dropDatabase } from "../packages/db/src/testing/harness";
+
+/** What the load balancer adds: the API then treats the request as HTTPS. */
+export const behindProxy = { "x-forwarded-proto": "https" };
+
+export const root = path.resolve(import.meta.dirname, "..");
+
+/** A migrated scratch database on TEST_DATABASE_URL/DATABASE_URL, or on a throw-away embedded server. */
+export async function scratchDatabase() {
+  let adminUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  let stopEmbedded = async () => {};
+  if (!adminUrl) {
+    const server = await startEmbeddedPostgres({
+      dataDir: mkdtempSync(path.join(tmpdir(), "tm-bench-")),
+      port: await freePort(),
+      ephemeral: true,
+    });
+    adminUrl = server.adminUrl;
+    stopEmbedded = server.stop;
+  }
+  const template = await createTemplateDatabase(adminUrl);
+  const db = await createTestDatabase(adminUrl, template);
+  const url = adminUrl;
+  return {
+    ...db,
+    cleanup: async () => {
+      await db.drop();
+      await dropDatabase(url, template);
+      await stopEmbedded();
+    },
+  };
+}
+
+/** An OTLP/HTTP endpoint that accepts and discards everything, so exporting costs what it really costs. */
+export async function otlpSink() {
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get received() {
+      return received;
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+export interface ApiProcess {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** The API as production runs it (telemetry preloaded with --import), on a free port. */
+export async function startApi(
+  databaseUrl: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<ApiProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      "--import",
+      "tsx",
+      "--import",
+      "@taskmaster/telemetry/register",
+      path.join(root, "apps/api/src/server.ts"),
+    ],
+    {
+      cwd: path.join(root, "apps/api"),
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        JWT_SECRET: randomBytes(32).toString("base64url"),
+        ENCRYPTION_KEYS: `b1:${randomBytes(32).toString("base64")}`,
+        CORS_ORIGINS: `http://127.0.0.1:${port}`,
+        // As behind a TLS-terminating load balancer on this host.
+        TRUSTED_PROXIES: "127.0.0.1",
+        RATE_LIMIT_API_POINTS: "100000000",
+        RATE_LIMIT_IP_POINTS: "100000000",
+        LOG_LEVEL: "warn",
+        ...env,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (
+    !(await fetch(`${url}/api/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline) throw new Error("API did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Signs up a user through the API and returns its bearer token. */
+export async function signUp(api: ApiProcess, email: string): Promise<string> {
+  const res = await fetch(`${api.url}/trpc/auth.signUp`, {
+    method: "POST",
+    headers: { ...behindProxy, "content-type": "application/json", origin: api.url, "x-taskmaster-client": "bench" },
+    body: JSON.stringify({ email, password: "Bench-password-1!", displayName: "Bench" }),
+  });
+  if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { result: { data: { accessToken: string } } }).result.data.accessToken;
+}
+
+/** One load round: requests per second over `seconds`, with the non-2xx count. */
+export async function loadRound(url: string, headers: Record<string, string>, seconds: number, connections: number) {
+  const result = await autocannon({
+    url,
+    headers: { ...behindProxy, ...headers },
+    duration: seconds,
+    connections,
+    pipelining: 1,
+  });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};

@@ -1,0 +1,78 @@
+// Throughput cost of tracing on tasks.list: the same API twice, one with the
+// OpenTelemetry SDK disabled (A) and one tracing 100 % of requests and
+// exporting them over OTLP (B), loaded in interleaved rounds in one run.
+// Usage: npm run bench:tracing [-- --rounds 3 --seconds 6 --connections 10]
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { behindProxy, loadRound, median, otlpSink, scratchDatabase, signUp, startApi } from "./lib";
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "6" },
+    connections: { type: "string", default: "10" },
+  },
+});
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+const db = await scratchDatabase();
+const sink = await otlpSink();
+// Two replicas of one deployment: the same secrets, so one token works on both.
+const shared = {
+  JWT_SECRET: randomBytes(32).toString("base64url"),
+  ENCRYPTION_KEYS: `b1:${randomBytes(32).toString("base64")}`,
+};
+const off = await startApi(db.appUrl, { ...shared, OTEL_SDK_DISABLED: "true" });
+const on = await startApi(db.appUrl, {
+  ...shared,
+  OTEL_SDK_DISABLED: "false",
+  OTEL_TRACES_SAMPLER: "always_on",
+  OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+  OTEL_METRICS_EXPORTER: "none",
+});
+try {
+  const token = await signUp(off, "bench@example.com");
+  const auth = { authorization: `Bearer ${token}` };
+  const created = await fetch(`${off.url}/trpc/projects.create`, {
+    method: "POST",
+    headers: { ...auth, ...behindProxy, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Bench" }),
+  });
+  const projectId = ((await created.json()) as { result: { data: { id: string } } }).result.data.id;
+  const admin = postgres(db.adminUrl, { max: 1, onnotice: () => {} });
+  await admin`insert into tasks (project_id, creator_id, title, position)
+    select ${projectId}, owner_id, 'Task ' || g, g from projects, generate_series(1, 1000) g where id = ${projectId}`;
+  await admin`analyze tasks`;
+  await admin.end();
+
+  const input = encodeURIComponent(JSON.stringify({ projectId, limit: 50 }));
+  const path = `/trpc/tasks.list?input=${input}`;
+  // Warm both (JIT, pool, prepared statements) before measuring.
+  await loadRound(off.url + path, auth, 2, connections);
+  await loadRound(on.url + path, auth, 2, connections);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const ra = await loadRound(off.url + path, auth, seconds, connections);
+    const rb = await loadRound(on.url + path, auth, seconds, connections);
+    if (ra.errors || rb.errors) throw new Error(`non-2xx responses: A ${ra.errors}, B ${rb.errors}`);
+    a.push(ra.rps);
+    b.push(rb.rps);
+    console.log(
+      `round ${i + 1}: SDK disabled ${ra.rps.toFixed(0)} req/s (p99 ${ra.p99} ms) | tracing 100 % ${rb.rps.toFixed(0)} req/s (p99 ${rb.p99} ms)`,
+    );
+  }
+  const ratio = median(b) / median(a);
+  console.log(`\ntasks.list, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections`);
+  console.log(`median req/s: SDK disabled ${median(a).toFixed(0)}, tracing 100 % ${median(b).toFixed(0)}`);
+  console.log(`throughput with tracing / without: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %)`);
+  console.log(`OTLP export requests received by the sink: ${sink.received}`);
+} finally {
+  await off.stop();
+  await on.stop();
+  await sink.close();
+  await db.cleanup();
+}
