@@ -14,7 +14,13 @@ const internalOnly = {
 };
 
 await build({
-  entryPoints: ["src/server.ts", "src/instrumentation.ts"],
+  // migrate.js lets a production image apply migrations without TypeScript tooling;
+  // it reads ../migrations relative to itself (the Dockerfile puts them there).
+  entryPoints: {
+    server: "src/server.ts",
+    instrumentation: "src/instrumentation.ts",
+    migrate: "../../packages/db/scripts/migrate.ts",
+  },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -50,12 +50,12 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks =
   });
   for (const h of hooks.before ?? []) app.use(h);
   app.use(securityHeaders({ upgradeInsecureRequests: config.production }));
-  // Probes come over plain HTTP from inside the cluster: a 301 would count as "up" to a kubelet.
+  // Probes and scrapes come over plain HTTP from inside the cluster: a 301 would count as "up"
+  // to a kubelet and break the Prometheus scrape. /metrics is protected by its bearer token.
   app.use(healthRouter(deps, lifecycle));
+  if (hooks.metrics) app.get("/metrics", metricsAuth(config.metricsToken), hooks.metrics);
   app.use(httpsRedirect({ enabled: config.production, trustedProxies: config.trustedProxies }));
   app.use(corsPolicy({ allowedOrigins: config.allowedOrigins }));
-
-  if (hooks.metrics) app.get("/metrics", metricsAuth(config.metricsToken), hooks.metrics);
 
   if (hooks.globalRateLimit) app.use(hooks.globalRateLimit);
   if (hooks.vitals) app.post("/api/vitals", hooks.vitals);

@@ -81,6 +81,8 @@ describe("security headers", () => {
     // Health probes come over plain HTTP and must see the real status, never a redirect.
     const probe = await fetch(`${s.url}/api/health/live`, { redirect: "manual" });
     expect(probe.status).toBe(200);
+    const scrape = await fetch(`${s.url}/metrics`, { redirect: "manual" });
+    expect(scrape.status).not.toBe(301);
     const dev = await start();
     const devRes = await fetch(`${dev.url}/api/health/live`, {
       headers: { "x-forwarded-proto": "http" },
