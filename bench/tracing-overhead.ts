@@ -2,6 +2,7 @@
 // OpenTelemetry SDK disabled (A) and one tracing 100 % of requests and
 // exporting them over OTLP (B), loaded in interleaved rounds in one run.
 // Usage: npm run bench:tracing [-- --rounds 3 --seconds 6 --connections 10]
+// BENCH_OTLP_PROTOCOL=http/json compares the JSON exporter with the default protobuf one.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
@@ -32,6 +33,7 @@ const on = await startApi(db.appUrl, {
   OTEL_TRACES_SAMPLER: "always_on",
   OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
   OTEL_METRICS_EXPORTER: "none",
+  ...(process.env.BENCH_OTLP_PROTOCOL ? { OTEL_EXPORTER_OTLP_PROTOCOL: process.env.BENCH_OTLP_PROTOCOL } : {}),
 });
 try {
   const token = await signUp(off, "bench@example.com");

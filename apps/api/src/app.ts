@@ -10,6 +10,7 @@ import {
   safeEqual,
   securityHeaders,
 } from "@taskmaster/security";
+import { tracedLayer } from "@taskmaster/telemetry";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import cookieParser from "cookie-parser";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
@@ -65,20 +66,23 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks =
     "/trpc",
     csrfGuard({ allowedOrigins: config.allowedOrigins, header: "x-taskmaster-client" }),
     jsonBodyGuard({ limit: config.bodyLimitBytes }),
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: contextFactory(deps),
-      maxBatchSize: MAX_BATCH_SIZE,
-      onError({ error, path, ctx }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          deps.logger.error("procedure failed", {
-            path,
-            requestId: ctx?.requestId,
-            error: describeError(error.cause ?? error),
-          });
-        }
-      },
-    }),
+    tracedLayer(
+      "trpc",
+      createExpressMiddleware({
+        router: appRouter,
+        createContext: contextFactory(deps),
+        maxBatchSize: MAX_BATCH_SIZE,
+        onError({ error, path, ctx }) {
+          if (error.code === "INTERNAL_SERVER_ERROR") {
+            deps.logger.error("procedure failed", {
+              path,
+              requestId: ctx?.requestId,
+              error: describeError(error.cause ?? error),
+            });
+          }
+        },
+      }),
+    ),
   );
 
   if (config.webDist && existsSync(path.join(config.webDist, "index.html"))) {

@@ -10,6 +10,7 @@ export {
   DEFAULT_BUDGETS,
 } from "./budgets";
 export { parseTelemetryEnv, type TelemetryEnv } from "./env";
+export { isUntracedMiddlewareLayer, TRACED_LAYER_PREFIX, tracedLayer } from "./express-layers";
 export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./logger";
 export {
   DB_DURATION_BUCKETS,

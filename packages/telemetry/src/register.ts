@@ -4,6 +4,7 @@ import { register } from "node:module";
 import { ExpressInstrumentation } from "@opentelemetry/instrumentation-express";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
+import { isUntracedMiddlewareLayer } from "./express-layers";
 import { startTelemetry } from "./sdk";
 
 // ESM modules (the app, express imported from ESM) are only patched through
@@ -16,7 +17,7 @@ const UNTRACED = /^\/(metrics|api\/health)(\/|\?|$)/;
 await startTelemetry({
   instrumentations: [
     new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? "") }),
-    new ExpressInstrumentation(),
+    new ExpressInstrumentation({ ignoreLayers: [isUntracedMiddlewareLayer] }),
     new IORedisInstrumentation(),
   ],
 });
