@@ -13,6 +13,7 @@ import {
 import { DEFAULT_PASSWORD_POLICY } from "@taskmaster/security/schemas";
 import {
   accessLog,
+  createBudgetMonitor,
   createDbObserver,
   createLogger,
   metricsHandler,
@@ -75,6 +76,7 @@ export function configFromEnv(env: Env, logger: Logger): { config: ApiConfig; ke
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       diskPath: env.DISK_PATH,
+      memoryDegradedBytes: env.HEALTH_MEMORY_DEGRADED_BYTES,
     },
   };
 }
@@ -200,8 +202,10 @@ export async function composeApi(env: Env, options: { logger?: AppLogger } = {})
     checks,
   };
   const lifecycle: Lifecycle = { ready: true, startedAt: Date.now() };
+  // SPEC §5 budgets: request p95, RSS (sampled by the monitor), Web Vitals from beacons.
+  const budgets = createBudgetMonitor({ logger });
   const hooks: AppHooks = {
-    before: [requestContextMiddleware(), accessLog(logger)],
+    before: [requestContextMiddleware(), accessLog(logger, { budgets })],
     globalRateLimit: rateLimitMiddleware(ipLimiters.api, {
       keyOf: (req) => ({ key: `ip:${clientIp(req, config.trustedProxies)}`, kind: "ip" }),
       // Slow-down starts at half of this guard's own budget, not of the per-user API budget.
@@ -210,6 +214,7 @@ export async function composeApi(env: Env, options: { logger?: AppLogger } = {})
     }),
     metrics: metricsHandler(),
     vitals: vitalsHandler({
+      budgets,
       limiter: async (ip) => {
         try {
           await limiters.vitals.consume(ip);
@@ -227,6 +232,7 @@ export async function composeApi(env: Env, options: { logger?: AppLogger } = {})
     deps,
     lifecycle,
     release: async () => {
+      budgets.stop();
       await db.close();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },

@@ -25,6 +25,8 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   /** Folder whose filesystem the disk health check measures. */
   diskPath: string;
+  /** RSS above which /api/health reports memory as degraded. */
+  memoryDegradedBytes: number;
 }
 
 export function cookieNames(production: boolean): ApiConfig["cookies"] {

@@ -87,6 +87,16 @@ describe("a full user journey through @trpc/client", () => {
     await ada.tasks.delete.mutate({ id: created[5]?.id ?? "" });
     expect(await codeOf(ada.tasks.get.query({ id: created[5]?.id ?? "" }))).toBe("NOT_FOUND");
 
+    // Project task counts agree with the tasks (a correlated subquery once bound to the wrong table).
+    const counted = (await ada.projects.list.query()).find((p) => p.id === project.id);
+    const listed = (await ada.tasks.list.query({ projectId: project.id, limit: 100 })).items;
+    expect(counted?.taskCounts).toEqual({
+      todo: listed.filter((t) => t.status === "todo").length,
+      in_progress: listed.filter((t) => t.status === "in_progress").length,
+      done: listed.filter((t) => t.status === "done").length,
+    });
+    expect(listed.length).toBeGreaterThan(0);
+
     // Sharing: Bob gets read-only access.
     const bob = browserClient(server.url).client;
     await bob.auth.signUp.mutate({ email: "bob@example.com", password: strongPassword, displayName: "Bob" });

@@ -32,15 +32,15 @@ async function diskUsage(path: string) {
   };
 }
 
-function memory(budgetBytes: number) {
+function memory(degradedBytes: number) {
   const m = process.memoryUsage();
   return {
-    status: (m.rss > budgetBytes * 2 ? "degraded" : "healthy") as Status,
+    status: (m.rss > degradedBytes ? "degraded" : "healthy") as Status,
     rssBytes: m.rss,
     heapUsedBytes: m.heapUsed,
     heapTotalBytes: m.heapTotal,
     externalBytes: m.external,
-    budgetBytes,
+    degradedAboveBytes: degradedBytes,
   };
 }
 
@@ -48,7 +48,7 @@ const worst = (statuses: Status[]): Status =>
   statuses.includes("unhealthy") ? "unhealthy" : statuses.includes("degraded") ? "degraded" : "healthy";
 
 /** Health endpoints: mounted before any rate limiter, so probes are never limited. */
-export function healthRouter(deps: ApiDeps, lifecycle: Lifecycle, memoryBudgetBytes = 100 * 1024 * 1024): Router {
+export function healthRouter(deps: ApiDeps, lifecycle: Lifecycle): Router {
   const r = createRouter();
   const noStore = (res: { setHeader(k: string, v: string): void }) => res.setHeader("Cache-Control", "no-store");
 
@@ -92,7 +92,7 @@ export function healthRouter(deps: ApiDeps, lifecycle: Lifecycle, memoryBudgetBy
       runChecks(),
       diskUsage(deps.config.diskPath).catch((err: Error) => ({ status: "degraded" as Status, error: err.message })),
     ]);
-    const services = { ...Object.fromEntries(checks), memory: memory(memoryBudgetBytes), disk };
+    const services = { ...Object.fromEntries(checks), memory: memory(deps.config.memoryDegradedBytes), disk };
     const status = lifecycle.ready ? worst(Object.values(services).map((s) => s.status)) : "unhealthy";
     res.status(status === "unhealthy" ? 503 : 200).json({
       status,

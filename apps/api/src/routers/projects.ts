@@ -11,16 +11,18 @@ import { authedProcedure, protectedProcedure, router, serviceTransaction } from 
 
 export type ProjectRole = "owner" | "editor" | "viewer";
 
+// Written as plain SQL with explicit aliases: inside a select list drizzle renders columns
+// unqualified, and an unqualified "id" in a correlated subquery binds to the inner table.
 const memberRoleOf = (userId: string) =>
-  sql<"editor" | "viewer" | null>`(select ${projectMembers.role} from ${projectMembers}
-    where ${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${userId})`;
+  sql<"editor" | "viewer" | null>`(select m.role from project_members m
+    where m.project_id = "projects"."id" and m.user_id = ${userId})`;
 
 const taskCountsOf = sql<{ todo: number; in_progress: number; done: number }>`(
   select json_build_object(
-    'todo', count(*) filter (where ${tasks.status} = 'todo'),
-    'in_progress', count(*) filter (where ${tasks.status} = 'in_progress'),
-    'done', count(*) filter (where ${tasks.status} = 'done'))
-  from ${tasks} where ${tasks.projectId} = ${projects.id})`;
+    'todo', count(*) filter (where t.status = 'todo'),
+    'in_progress', count(*) filter (where t.status = 'in_progress'),
+    'done', count(*) filter (where t.status = 'done'))
+  from tasks t where t.project_id = "projects"."id")`;
 
 function projectColumns(userId: string) {
   return {
