@@ -11,6 +11,10 @@ import { startTelemetry } from "./sdk";
 // import-in-the-middle's loader hook; without it Express spans are missing.
 register("@opentelemetry/instrumentation/hook.mjs", import.meta.url);
 
+// Stable HTTP semantic conventions (http.request.method, url.path, ...) unless the operator chose
+// otherwise: the names CONVENTIONS.md asks for, and fewer attributes per span than the old+new mix.
+process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= "http";
+
 // Scrapes and health probes are frequent and carry no user work: no spans for them.
 const UNTRACED = /^\/(metrics|api\/health)(\/|\?|$)/;
 

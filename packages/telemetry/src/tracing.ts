@@ -28,10 +28,19 @@ export interface ProcedureInfo {
  * TELEMETRY_USER_HASH_KEY when configured (unlinkable without the key), plain
  * SHA-256 otherwise; truncated to 16 hex characters. Never the raw id or email.
  */
+// Every traced request hashes its user id; a small cache saves the HMAC for active users.
+const opaqueIds = new Map<string, string>();
+const OPAQUE_CACHE_SIZE = 1024;
+
 export function opaqueUserId(userId: string): string {
+  const cached = opaqueIds.get(userId);
+  if (cached) return cached;
   const key = telemetryState().userHashKey;
   const digest = key ? createHmac("sha256", key).update(userId) : createHash("sha256").update(userId);
-  return digest.digest("hex").slice(0, 16);
+  const id = digest.digest("hex").slice(0, 16);
+  if (opaqueIds.size >= OPAQUE_CACHE_SIZE) opaqueIds.clear();
+  opaqueIds.set(userId, id);
+  return id;
 }
 
 const seconds = (startNs: bigint) => Number(process.hrtime.bigint() - startNs) / 1e9;
