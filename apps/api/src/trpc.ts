@@ -81,13 +81,19 @@ export const authedProcedure = publicProcedure.use(authenticated).use(apiRateLim
 
 /** Authenticated, rate limited, traced, and inside one RLS transaction as `app_user`. */
 export const protectedProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const userId = (ctx.auth as AccessClaims).userId;
-  return withUserContext(ctx.deps.db, userId, async (tx) => {
-    const result = await next({ ctx: { db: tx, userId } });
-    // Roll the transaction back when the resolver failed, even though tRPC catches it.
-    if (!result.ok) throw result.error;
-    return result;
-  });
+  const { userId, sessionId } = ctx.auth as AccessClaims;
+  return withUserContext(
+    ctx.deps.db,
+    userId,
+    async (tx) => {
+      const result = await next({ ctx: { db: tx, userId } });
+      // Roll the transaction back when the resolver failed, even though tRPC catches it.
+      if (!result.ok) throw result.error;
+      return result;
+    },
+    // A revoked session is refused by the same statement that sets the RLS context.
+    { sessionId },
+  );
 });
 
 /** System operations (sign-up, sign-in, refresh) run as `app_service` with a narrow context. */

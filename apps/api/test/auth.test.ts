@@ -111,6 +111,33 @@ describe("sessions", () => {
     expect(await codeOf(a.client.auth.refresh.mutate())).toBe("UNAUTHORIZED");
   });
 
+  test("a revoked session loses access on its next request, not when its access token expires", async () => {
+    const a = await signedUp();
+    const b = browserClient(server.url);
+    await b.client.auth.signIn.mutate({ email: a.email, password: strongPassword });
+    expect(await b.client.projects.list.query()).toEqual([]);
+    const other = (await a.client.auth.sessions.list.query()).find((s) => !s.current);
+    await a.client.auth.sessions.revoke.mutate({ id: other?.id ?? "" });
+    // b still holds a perfectly valid, unexpired access token.
+    const err = await errorOf(b.client.projects.list.query());
+    expect(err.data?.code).toBe("UNAUTHORIZED");
+    expect(err.message).toMatch(/signed out/);
+    expect(await codeOf(b.client.auth.me.query())).toBe("UNAUTHORIZED");
+    // The session that did the revoking is unaffected.
+    expect(await a.client.projects.list.query()).toEqual([]);
+  });
+
+  test("changing the password ends the other sessions' access at once", async () => {
+    const a = await signedUp();
+    const b = browserClient(server.url);
+    await b.client.auth.signIn.mutate({ email: a.email, password: strongPassword });
+    await a.client.auth.changePassword.mutate({ currentPassword: strongPassword, newPassword: "Brand-new-pass-42!" });
+    expect(await codeOf(b.client.tasks.list.query({ projectId: "00000000-0000-4000-8000-000000000000" }))).toBe(
+      "UNAUTHORIZED",
+    );
+    expect((await a.client.auth.me.query()).email).toBe(a.email);
+  });
+
   test("wrong password and unknown email get the same answer", async () => {
     const a = await signedUp();
     const wrong = await errorOf(

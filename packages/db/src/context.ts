@@ -113,18 +113,44 @@ function assertSetting(value: unknown, what: string): asserts value is string {
  * the transaction (commit or rollback) and never leak to the next borrower of
  * the pooled connection. Statements: BEGIN, context, fn's queries, COMMIT.
  */
-export function withUserContext<T>(db: Database, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function withUserContext<T>(
+  db: Database,
+  userId: string,
+  fn: (tx: Tx) => Promise<T>,
+  options: UserContextOptions = {},
+): Promise<T> {
+  const { sessionId } = options;
   try {
     assertUuid(userId, "userId");
+    if (sessionId !== undefined) assertUuid(sessionId, "sessionId");
   } catch (err) {
     return Promise.reject(err);
   }
   return inTransaction(
     db,
     "user",
-    (sql) => sql`select set_config('role', 'app_user', true), set_config('app.user_id', ${userId}, true)`,
+    (sql) =>
+      sessionId === undefined
+        ? sql`select set_config('role', 'app_user', true), set_config('app.user_id', ${userId}, true)`
+        : // Same single statement, plus the session check: a revoked session fails here (SQLSTATE 28000).
+          sql`select set_config('role', 'app_user', true), set_config('app.user_id', ${userId}, true),
+              app.require_session(${sessionId}, ${userId})`,
     fn,
   );
+}
+
+export interface UserContextOptions {
+  /** The session (family) the request's access token belongs to; when given, a revoked or expired session is refused. */
+  sessionId?: string;
+}
+
+/** A query refused because the request's session was revoked or expired (see UserContextOptions.sessionId). */
+export function isSessionRevoked(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    if ((e as { code?: unknown }).code === "28000") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

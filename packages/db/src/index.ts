@@ -4,11 +4,13 @@ export {
   type DatabaseOptions,
   type DbObserver,
   isRlsViolation,
+  isSessionRevoked,
   isUniqueViolation,
   type PingResult,
   ping,
   type ServiceContext,
   type Tx,
+  type UserContextOptions,
   withServiceContext,
   withUserContext,
 } from "./context";

@@ -23,6 +23,12 @@ export function toTrpcError(err: unknown): TRPCError {
   if (err instanceof TRPCError && err.code !== "INTERNAL_SERVER_ERROR") return err;
   const cause = err instanceof TRPCError ? (err.cause ?? err) : err;
   switch (pgCode(cause)) {
+    case "28000":
+      return new TRPCError({
+        code: "UNAUTHORIZED",
+        message: "This session was signed out. Please sign in again.",
+        cause,
+      });
     case "42501":
       return new TRPCError({ code: "FORBIDDEN", message: "You do not have permission to change this.", cause });
     case "23505":

@@ -63,12 +63,17 @@ const weakPassword = (field: string, error: z.ZodError) =>
 
 const invalidCredentials = () => new TRPCError({ code: "UNAUTHORIZED", message: "Invalid email or password." });
 
-async function loadSelf(db: Database, userId: string) {
-  return withUserContext(db, userId, async (tx) => {
-    const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-    if (!u) throw new TRPCError({ code: "UNAUTHORIZED", message: "This account no longer exists." });
-    return u;
-  });
+async function loadSelf(db: Database, userId: string, sessionId?: string) {
+  return withUserContext(
+    db,
+    userId,
+    async (tx) => {
+      const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
+      if (!u) throw new TRPCError({ code: "UNAUTHORIZED", message: "This account no longer exists." });
+      return u;
+    },
+    sessionId === undefined ? {} : { sessionId },
+  );
 }
 
 const sessionsRouter = router({
@@ -103,44 +108,61 @@ const mfaRouter = router({
   /** Stores a new (not yet active) secret and returns it once, for the authenticator app. */
   enroll: authedProcedure.mutation(async ({ ctx }) => {
     const userId = ctx.auth.userId;
-    return withUserContext(ctx.deps.db, userId, async (tx) => {
-      const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-      if (!u) throw notFound("Account");
-      if (u.mfaEnabled) throw new TRPCError({ code: "CONFLICT", message: "MFA is already enabled; disable it first." });
-      const { secret, encrypted, otpauthUrl } = newMfaSecret(u.email, ctx.deps.cipher, userId);
-      await tx.update(users).set({ mfaSecret: encrypted }).where(eq(users.id, userId));
-      await audit(tx, { actorId: userId, action: "auth.mfa_enroll", entity: "user", entityId: userId, ip: ctx.ip });
-      return { secret, otpauthUrl };
-    });
+    return withUserContext(
+      ctx.deps.db,
+      userId,
+      async (tx) => {
+        const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
+        if (!u) throw notFound("Account");
+        if (u.mfaEnabled)
+          throw new TRPCError({ code: "CONFLICT", message: "MFA is already enabled; disable it first." });
+        const { secret, encrypted, otpauthUrl } = newMfaSecret(u.email, ctx.deps.cipher, userId);
+        await tx.update(users).set({ mfaSecret: encrypted }).where(eq(users.id, userId));
+        await audit(tx, { actorId: userId, action: "auth.mfa_enroll", entity: "user", entityId: userId, ip: ctx.ip });
+        return { secret, otpauthUrl };
+      },
+      { sessionId: ctx.auth.sessionId },
+    );
   }),
   verify: authedProcedure.input(z.object({ code: totpCode }).strict()).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
-    return withUserContext(ctx.deps.db, userId, async (tx) => {
-      const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-      if (!u?.mfaSecret) throw new TRPCError({ code: "BAD_REQUEST", message: "Start MFA enrolment first." });
-      if (!(await verifyTotp(u.mfaSecret, input.code, ctx.deps.cipher, userId))) {
-        throw new TRPCError({
-          code: "BAD_REQUEST",
-          message: "That code is not valid. Check your device's clock and try again.",
-        });
-      }
-      await tx.update(users).set({ mfaEnabled: true }).where(eq(users.id, userId));
-      await audit(tx, { actorId: userId, action: "auth.mfa_enable", entity: "user", entityId: userId, ip: ctx.ip });
-      return { enabled: true as const };
-    });
+    return withUserContext(
+      ctx.deps.db,
+      userId,
+      async (tx) => {
+        const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
+        if (!u?.mfaSecret) throw new TRPCError({ code: "BAD_REQUEST", message: "Start MFA enrolment first." });
+        if (!(await verifyTotp(u.mfaSecret, input.code, ctx.deps.cipher, userId))) {
+          throw new TRPCError({
+            code: "BAD_REQUEST",
+            message: "That code is not valid. Check your device's clock and try again.",
+          });
+        }
+        await tx.update(users).set({ mfaEnabled: true }).where(eq(users.id, userId));
+        await audit(tx, { actorId: userId, action: "auth.mfa_enable", entity: "user", entityId: userId, ip: ctx.ip });
+        return { enabled: true as const };
+      },
+      { sessionId: ctx.auth.sessionId },
+    );
   }),
   disable: authedProcedure.input(z.object({ code: totpCode }).strict()).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
-    return withUserContext(ctx.deps.db, userId, async (tx) => {
-      const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-      if (!u?.mfaEnabled || !u.mfaSecret) throw new TRPCError({ code: "BAD_REQUEST", message: "MFA is not enabled." });
-      if (!(await verifyTotp(u.mfaSecret, input.code, ctx.deps.cipher, userId))) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "That code is not valid." });
-      }
-      await tx.update(users).set({ mfaEnabled: false, mfaSecret: null }).where(eq(users.id, userId));
-      await audit(tx, { actorId: userId, action: "auth.mfa_disable", entity: "user", entityId: userId, ip: ctx.ip });
-      return { enabled: false as const };
-    });
+    return withUserContext(
+      ctx.deps.db,
+      userId,
+      async (tx) => {
+        const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
+        if (!u?.mfaEnabled || !u.mfaSecret)
+          throw new TRPCError({ code: "BAD_REQUEST", message: "MFA is not enabled." });
+        if (!(await verifyTotp(u.mfaSecret, input.code, ctx.deps.cipher, userId))) {
+          throw new TRPCError({ code: "BAD_REQUEST", message: "That code is not valid." });
+        }
+        await tx.update(users).set({ mfaEnabled: false, mfaSecret: null }).where(eq(users.id, userId));
+        await audit(tx, { actorId: userId, action: "auth.mfa_disable", entity: "user", entityId: userId, ip: ctx.ip });
+        return { enabled: false as const };
+      },
+      { sessionId: ctx.auth.sessionId },
+    );
   }),
 });
 
@@ -251,11 +273,13 @@ export const authRouter = router({
       return { ok: true as const };
     }),
 
-  me: authedProcedure.query(async ({ ctx }) => publicUser(await loadSelf(ctx.deps.db, ctx.auth.userId))),
+  me: authedProcedure.query(async ({ ctx }) =>
+    publicUser(await loadSelf(ctx.deps.db, ctx.auth.userId, ctx.auth.sessionId)),
+  ),
 
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
-    const user = await loadSelf(ctx.deps.db, userId);
+    const user = await loadSelf(ctx.deps.db, userId, ctx.auth.sessionId);
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       await ctx.deps.limits.signIn.fail(ctx, user.email);
       throw new TRPCError({ code: "BAD_REQUEST", message: "The current password is not correct." });
@@ -263,16 +287,21 @@ export const authRouter = router({
     const parsed = passwordSchema(ctx.deps.config.passwordPolicy).safeParse(input.newPassword);
     if (!parsed.success) throw weakPassword("newPassword", parsed.error);
     const passwordHash = await hashPassword(input.newPassword);
-    await withUserContext(ctx.deps.db, userId, async (tx) => {
-      await tx.update(users).set({ passwordHash, passwordChangedAt: sql`now()` }).where(eq(users.id, userId));
-      await audit(tx, {
-        actorId: userId,
-        action: "auth.password_change",
-        entity: "user",
-        entityId: userId,
-        ip: ctx.ip,
-      });
-    });
+    await withUserContext(
+      ctx.deps.db,
+      userId,
+      async (tx) => {
+        await tx.update(users).set({ passwordHash, passwordChangedAt: sql`now()` }).where(eq(users.id, userId));
+        await audit(tx, {
+          actorId: userId,
+          action: "auth.password_change",
+          entity: "user",
+          entityId: userId,
+          ip: ctx.ip,
+        });
+      },
+      { sessionId: ctx.auth.sessionId },
+    );
     // Every other device has to sign in again with the new password.
     const revoked = await revokeAllSessions(ctx.deps.db, userId, ctx.auth.sessionId);
     return { ok: true as const, revokedSessions: revoked };

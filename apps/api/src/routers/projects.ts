@@ -100,26 +100,31 @@ const membersRouter = router({
         .where(sql`lower(${users.email}) = ${input.email}`);
       return u;
     });
-    return withUserContext(ctx.deps.db, userId, async (tx) => {
-      const project = await requireOwner(tx, userId, input.projectId);
-      if (!target) throw notFound("No account with that email");
-      if (target.id === project.ownerId) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "The owner is already part of the project." });
-      }
-      await tx
-        .insert(projectMembers)
-        .values({ projectId: input.projectId, userId: target.id, role: input.role })
-        .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role: input.role } });
-      await audit(tx, {
-        actorId: userId,
-        action: "project.member_add",
-        entity: "project",
-        entityId: input.projectId,
-        ip: ctx.ip,
-        metadata: { memberId: target.id, role: input.role },
-      });
-      return { userId: target.id, email: target.email, displayName: target.displayName, role: input.role };
-    });
+    return withUserContext(
+      ctx.deps.db,
+      userId,
+      async (tx) => {
+        const project = await requireOwner(tx, userId, input.projectId);
+        if (!target) throw notFound("No account with that email");
+        if (target.id === project.ownerId) {
+          throw new TRPCError({ code: "BAD_REQUEST", message: "The owner is already part of the project." });
+        }
+        await tx
+          .insert(projectMembers)
+          .values({ projectId: input.projectId, userId: target.id, role: input.role })
+          .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role: input.role } });
+        await audit(tx, {
+          actorId: userId,
+          action: "project.member_add",
+          entity: "project",
+          entityId: input.projectId,
+          ip: ctx.ip,
+          metadata: { memberId: target.id, role: input.role },
+        });
+        return { userId: target.id, email: target.email, displayName: target.displayName, role: input.role };
+      },
+      { sessionId: ctx.auth.sessionId },
+    );
   }),
 
   remove: protectedProcedure
