@@ -1,4 +1,4 @@
-import type { Database } from "@taskmaster/db";
+import type { Database, Tx } from "@taskmaster/db";
 import { withServiceContext, withUserContext } from "@taskmaster/db";
 import { users } from "@taskmaster/db/schema";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@taskmaster/security";
@@ -63,17 +63,39 @@ const weakPassword = (field: string, error: z.ZodError) =>
 
 const invalidCredentials = () => new TRPCError({ code: "UNAUTHORIZED", message: "Invalid email or password." });
 
-async function loadSelf(db: Database, userId: string, sessionId?: string) {
+type Account = NonNullable<Awaited<ReturnType<typeof selectAccount>>>;
+
+async function selectAccount(tx: Tx, userId: string) {
+  const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
+  return u;
+}
+
+/** Runs `fn` with the caller's own row, in a transaction bound to their session when one is given. */
+function inAccount<T>(
+  db: Database,
+  userId: string,
+  sessionId: string | undefined,
+  fn: (tx: Tx, account: Account) => Promise<T>,
+): Promise<T> {
   return withUserContext(
     db,
     userId,
     async (tx) => {
-      const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-      if (!u) throw new TRPCError({ code: "UNAUTHORIZED", message: "This account no longer exists." });
-      return u;
+      const account = await selectAccount(tx, userId);
+      if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "This account no longer exists." });
+      return fn(tx, account);
     },
     sessionId === undefined ? {} : { sessionId },
   );
+}
+
+const loadSelf = (db: Database, userId: string, sessionId?: string) =>
+  inAccount(db, userId, sessionId, async (_tx, account) => account);
+
+async function requireValidCode(account: Account, code: string, ctx: RequestContext, message: string) {
+  if (!account.mfaSecret || !(await verifyTotp(account.mfaSecret, code, ctx.deps.cipher, account.id))) {
+    throw new TRPCError({ code: "BAD_REQUEST", message });
+  }
 }
 
 const sessionsRouter = router({
@@ -106,64 +128,58 @@ const sessionsRouter = router({
 
 const mfaRouter = router({
   /** Stores a new (not yet active) secret and returns it once, for the authenticator app. */
-  enroll: authedProcedure.mutation(async ({ ctx }) => {
-    const userId = ctx.auth.userId;
-    return withUserContext(
-      ctx.deps.db,
-      userId,
-      async (tx) => {
-        const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-        if (!u) throw notFound("Account");
-        if (u.mfaEnabled)
-          throw new TRPCError({ code: "CONFLICT", message: "MFA is already enabled; disable it first." });
-        const { secret, encrypted, otpauthUrl } = newMfaSecret(u.email, ctx.deps.cipher, userId);
-        await tx.update(users).set({ mfaSecret: encrypted }).where(eq(users.id, userId));
-        await audit(tx, { actorId: userId, action: "auth.mfa_enroll", entity: "user", entityId: userId, ip: ctx.ip });
-        return { secret, otpauthUrl };
-      },
-      { sessionId: ctx.auth.sessionId },
-    );
-  }),
-  verify: authedProcedure.input(z.object({ code: totpCode }).strict()).mutation(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
-    return withUserContext(
-      ctx.deps.db,
-      userId,
-      async (tx) => {
-        const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-        if (!u?.mfaSecret) throw new TRPCError({ code: "BAD_REQUEST", message: "Start MFA enrolment first." });
-        if (!(await verifyTotp(u.mfaSecret, input.code, ctx.deps.cipher, userId))) {
-          throw new TRPCError({
-            code: "BAD_REQUEST",
-            message: "That code is not valid. Check your device's clock and try again.",
-          });
-        }
-        await tx.update(users).set({ mfaEnabled: true }).where(eq(users.id, userId));
-        await audit(tx, { actorId: userId, action: "auth.mfa_enable", entity: "user", entityId: userId, ip: ctx.ip });
-        return { enabled: true as const };
-      },
-      { sessionId: ctx.auth.sessionId },
-    );
-  }),
-  disable: authedProcedure.input(z.object({ code: totpCode }).strict()).mutation(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
-    return withUserContext(
-      ctx.deps.db,
-      userId,
-      async (tx) => {
-        const [u] = await tx.select(userColumns).from(users).where(eq(users.id, userId));
-        if (!u?.mfaEnabled || !u.mfaSecret)
-          throw new TRPCError({ code: "BAD_REQUEST", message: "MFA is not enabled." });
-        if (!(await verifyTotp(u.mfaSecret, input.code, ctx.deps.cipher, userId))) {
-          throw new TRPCError({ code: "BAD_REQUEST", message: "That code is not valid." });
-        }
-        await tx.update(users).set({ mfaEnabled: false, mfaSecret: null }).where(eq(users.id, userId));
-        await audit(tx, { actorId: userId, action: "auth.mfa_disable", entity: "user", entityId: userId, ip: ctx.ip });
-        return { enabled: false as const };
-      },
-      { sessionId: ctx.auth.sessionId },
-    );
-  }),
+  enroll: authedProcedure.mutation(({ ctx }) =>
+    inAccount(ctx.deps.db, ctx.auth.userId, ctx.auth.sessionId, async (tx, account) => {
+      if (account.mfaEnabled) {
+        throw new TRPCError({ code: "CONFLICT", message: "MFA is already enabled; disable it first." });
+      }
+      const { secret, encrypted, otpauthUrl } = newMfaSecret(account.email, ctx.deps.cipher, account.id);
+      await tx.update(users).set({ mfaSecret: encrypted }).where(eq(users.id, account.id));
+      await audit(tx, {
+        actorId: account.id,
+        action: "auth.mfa_enroll",
+        entity: "user",
+        entityId: account.id,
+        ip: ctx.ip,
+      });
+      return { secret, otpauthUrl };
+    }),
+  ),
+  verify: authedProcedure.input(z.object({ code: totpCode }).strict()).mutation(({ ctx, input }) =>
+    inAccount(ctx.deps.db, ctx.auth.userId, ctx.auth.sessionId, async (tx, account) => {
+      if (!account.mfaSecret) throw new TRPCError({ code: "BAD_REQUEST", message: "Start MFA enrolment first." });
+      await requireValidCode(
+        account,
+        input.code,
+        ctx,
+        "That code is not valid. Check your device's clock and try again.",
+      );
+      await tx.update(users).set({ mfaEnabled: true }).where(eq(users.id, account.id));
+      await audit(tx, {
+        actorId: account.id,
+        action: "auth.mfa_enable",
+        entity: "user",
+        entityId: account.id,
+        ip: ctx.ip,
+      });
+      return { enabled: true as const };
+    }),
+  ),
+  disable: authedProcedure.input(z.object({ code: totpCode }).strict()).mutation(({ ctx, input }) =>
+    inAccount(ctx.deps.db, ctx.auth.userId, ctx.auth.sessionId, async (tx, account) => {
+      if (!account.mfaEnabled) throw new TRPCError({ code: "BAD_REQUEST", message: "MFA is not enabled." });
+      await requireValidCode(account, input.code, ctx, "That code is not valid.");
+      await tx.update(users).set({ mfaEnabled: false, mfaSecret: null }).where(eq(users.id, account.id));
+      await audit(tx, {
+        actorId: account.id,
+        action: "auth.mfa_disable",
+        entity: "user",
+        entityId: account.id,
+        ip: ctx.ip,
+      });
+      return { enabled: false as const };
+    }),
+  ),
 });
 
 export const authRouter = router({

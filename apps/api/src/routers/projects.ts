@@ -1,5 +1,5 @@
 import { type Tx, withUserContext } from "@taskmaster/db";
-import { projectMembers, projects, tasks, users } from "@taskmaster/db/schema";
+import { projectMembers, projects, users } from "@taskmaster/db/schema";
 import { memberAddInput, projectCreateInput, projectUpdateInput, uuid } from "@taskmaster/security/schemas";
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq, sql } from "drizzle-orm";
