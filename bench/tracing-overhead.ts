@@ -75,6 +75,19 @@ try {
   console.log(`median req/s: SDK disabled ${median(a).toFixed(0)}, tracing 100 % ${median(b).toFixed(0)}`);
   console.log(`throughput with tracing / without: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %)`);
   console.log(`OTLP export requests received by the sink: ${sink.received}`);
+  // Memory after sustained load, as the API itself reports it (for the capacity plan).
+  for (const [name, api] of [
+    ["SDK disabled", off],
+    ["tracing 100 %", on],
+  ] as const) {
+    const health = (await (await fetch(`${api.url}/api/health`, { headers: behindProxy })).json()) as {
+      services: { memory: { rssBytes: number; heapUsedBytes: number } };
+    };
+    const { rssBytes, heapUsedBytes } = health.services.memory;
+    console.log(
+      `${name}: RSS ${(rssBytes / 2 ** 20).toFixed(0)} MiB, heap used ${(heapUsedBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
 } finally {
   await off.stop();
   await on.stop();
