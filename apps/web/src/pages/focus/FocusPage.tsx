@@ -5,7 +5,7 @@ import { Field, FormError } from "../../components/Field";
 import { QueryError } from "../../components/QueryError";
 import { describeError } from "../../lib/errors";
 import { formatDateTime, formatMinutes } from "../../lib/format";
-import { type FocusSession, useTRPC, useTRPCClient } from "../../lib/trpc";
+import { type FocusSession, useTRPC } from "../../lib/trpc";
 import { useForm } from "../../lib/use-form";
 import { usePageTitle } from "../../lib/use-page-title";
 
@@ -135,14 +135,9 @@ export function FocusPage() {
   const headingRef = usePageTitle("Focus");
   const current = useQuery(trpc.focus.current.queryOptions());
   const stats = useQuery(trpc.focus.stats.queryOptions({ days: 7 }));
-  const client = useTRPCClient();
-  // Called directly: infiniteQueryOptions adds a `direction` key the API's strict input rejects.
-  const history = useInfiniteQuery({
-    queryKey: trpc.focus.list.infiniteQueryKey({}),
-    queryFn: ({ pageParam, signal }) => client.focus.list.query({ cursor: pageParam }, { signal }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+  const history = useInfiniteQuery(
+    trpc.focus.list.infiniteQueryOptions({}, { initialCursor: null, getNextPageParam: (last) => last.nextCursor }),
+  );
   const sessions = history.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (

@@ -3,20 +3,15 @@ import { Link } from "wouter";
 import { QueryError } from "../../components/QueryError";
 import { formatDateTime } from "../../lib/format";
 import { NEW_NOTE_ID, notePath } from "../../lib/routes";
-import { useTRPC, useTRPCClient } from "../../lib/trpc";
+import { useTRPC } from "../../lib/trpc";
 import { usePageTitle } from "../../lib/use-page-title";
 
 export function NotesPage() {
   const trpc = useTRPC();
   const headingRef = usePageTitle("Notes");
-  const client = useTRPCClient();
-  // Called directly: infiniteQueryOptions adds a `direction` key the API's strict input rejects.
-  const notes = useInfiniteQuery({
-    queryKey: trpc.notes.list.infiniteQueryKey({}),
-    queryFn: ({ pageParam, signal }) => client.notes.list.query({ cursor: pageParam }, { signal }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+  const notes = useInfiniteQuery(
+    trpc.notes.list.infiniteQueryOptions({}, { initialCursor: null, getNextPageParam: (last) => last.nextCursor }),
+  );
   const items = notes.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>

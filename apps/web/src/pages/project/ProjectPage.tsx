@@ -5,7 +5,7 @@ import { ColorDot } from "../../components/ColorDot";
 import { QueryError } from "../../components/QueryError";
 import { describeError } from "../../lib/errors";
 import { ROUTES } from "../../lib/routes";
-import { type RouterOutputs, type Task, useTRPC, useTRPCClient } from "../../lib/trpc";
+import { type RouterOutputs, type Task, useTRPC } from "../../lib/trpc";
 import { usePageTitle } from "../../lib/use-page-title";
 import { FilterBar } from "./FilterBar";
 import { parseFilters, serializeFilters, type TaskFilters, toListInput } from "./filters";
@@ -38,7 +38,6 @@ type EditorState = { mode: "closed" } | { mode: "new" } | { mode: "edit"; task: 
 
 export function ProjectPage({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
-  const client = useTRPCClient();
   const queryClient = useQueryClient();
   const search = useSearch();
   const [location, navigate] = useLocation();
@@ -49,16 +48,14 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const project = useQuery(trpc.projects.get.queryOptions({ id: projectId }));
   const headingRef = usePageTitle(project.data?.name ?? "Project");
   const listInput = toListInput(projectId, filters, PAGE_SIZE);
-  const tasks = useInfiniteQuery({
-    queryKey: trpc.tasks.list.infiniteQueryKey(listInput),
-    // Called directly rather than through infiniteQueryOptions, which adds a
-    // `direction` key that the API's strict input schema rejects.
-    queryFn: ({ pageParam, signal }) => client.tasks.list.query({ ...listInput, cursor: pageParam }, { signal }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    // Keep showing the old rows while a new filter loads, instead of flashing an empty list.
-    placeholderData: (previous) => previous,
-  });
+  const tasks = useInfiniteQuery(
+    trpc.tasks.list.infiniteQueryOptions(listInput, {
+      initialCursor: null,
+      getNextPageParam: (last) => last.nextCursor,
+      // Keep showing the old rows while a new filter loads, instead of flashing an empty list.
+      placeholderData: (previous) => previous,
+    }),
+  );
   const allTasks = useMemo(() => tasks.data?.pages.flatMap((p) => p.items) ?? [], [tasks.data]);
 
   const setFilters = useCallback(
