@@ -1,10 +1,10 @@
 // Shared plumbing for the benchmarks: a scratch database, API processes, load rounds.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { freePort, startEmbeddedPostgres } from "../packages/db/src/embedded";
@@ -73,16 +73,19 @@ export async function startApi(
   nodeArgs: string[] = [],
 ): Promise<ApiProcess> {
   const port = await freePort();
+  const args = [
+    ...nodeArgs,
+    "--import",
+    "tsx",
+    "--import",
+    "@taskmaster/telemetry/register",
+    path.join(root, "apps/api/src/server.ts"),
+  ];
+  // Pinned to their own core (see pinLoadGenerator), the servers stop trading places with the load generator.
+  const cpu = serverCpu();
   const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      "--import",
-      "tsx",
-      "--import",
-      "@taskmaster/telemetry/register",
-      path.join(root, "apps/api/src/server.ts"),
-    ],
+    cpu === null ? process.execPath : "taskset",
+    cpu === null ? args : ["-c", String(cpu), process.execPath, ...args],
     {
       cwd: path.join(root, "apps/api"),
       env: {
@@ -123,6 +126,24 @@ export async function startApi(
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** The core the API servers run on when pinning is possible (2+ cores and taskset), else null. */
+function serverCpu(): number | null {
+  if (process.env.BENCH_NO_PIN || availableParallelism() < 2) return null;
+  return spawnSync("taskset", ["--version"]).status === 0 ? availableParallelism() - 1 : null;
+}
+
+/**
+ * Keeps the load generator (this process) on core 0 and the servers on the last
+ * core, so A and B see the same scheduling instead of whatever the kernel does
+ * that second. Returns a description for the report.
+ */
+export function pinLoadGenerator(): string {
+  const cpu = serverCpu();
+  if (cpu === null) return "not pinned (needs taskset and 2+ cores)";
+  spawnSync("taskset", ["-cp", "0", String(process.pid)]);
+  return `load generator on core 0, API servers on core ${cpu}`;
 }
 
 /** Signs up a user through the API and returns its bearer token. */

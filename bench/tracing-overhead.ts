@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { behindProxy, loadRound, median, otlpSink, scratchDatabase, signUp, startApi } from "./lib";
+import { behindProxy, loadRound, median, otlpSink, pinLoadGenerator, scratchDatabase, signUp, startApi } from "./lib";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +19,7 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 
+const pinning = pinLoadGenerator();
 const db = await scratchDatabase();
 const sink = await otlpSink();
 // Two replicas of one deployment: the same secrets, so one token works on both.
@@ -71,7 +72,7 @@ try {
     );
   }
   const ratio = median(b) / median(a);
-  console.log(`\ntasks.list, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections`);
+  console.log(`\ntasks.list, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections; ${pinning}`);
   console.log(`median req/s: SDK disabled ${median(a).toFixed(0)}, tracing 100 % ${median(b).toFixed(0)}`);
   console.log(`throughput with tracing / without: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %)`);
   console.log(`OTLP export requests received by the sink: ${sink.received}`);
