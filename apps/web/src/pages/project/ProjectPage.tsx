@@ -34,6 +34,29 @@ export function patchTaskPages(
   };
 }
 
+/** Moves one task to `toIndex` across the cached pages, keeping each page's size: the optimistic half of a reorder. */
+export function moveInPages<D extends InfiniteData<TaskPage, unknown>>(
+  data: D | undefined,
+  taskId: string,
+  toIndex: number,
+): D | undefined {
+  if (!data) return data;
+  const all = data.pages.flatMap((p) => p.items);
+  const from = all.findIndex((t) => t.id === taskId);
+  const [task] = from >= 0 ? all.splice(from, 1) : [];
+  if (!task) return data;
+  all.splice(Math.max(0, Math.min(toIndex, all.length)), 0, task);
+  let offset = 0;
+  return {
+    ...data,
+    pages: data.pages.map((page) => {
+      const items = all.slice(offset, offset + page.items.length);
+      offset += page.items.length;
+      return { ...page, items };
+    }),
+  } as D;
+}
+
 type EditorState = { mode: "closed" } | { mode: "new" } | { mode: "edit"; task: Task };
 
 export function ProjectPage({ projectId }: { projectId: string }) {
@@ -80,6 +103,29 @@ export function ProjectPage({ projectId }: { projectId: string }) {
     }),
   );
 
+  // Moves run one at a time (a shared scope), so quick repeated Alt+arrow presses reach the server in order.
+  const [announcement, setAnnouncement] = useState("");
+  const move = useMutation(
+    trpc.tasks.move.mutationOptions({
+      scope: { id: `task-move-${projectId}` },
+      onSuccess: applyTask,
+      onError: () => {
+        setAnnouncement("The task could not be moved.");
+        void queryClient.invalidateQueries(taskListFilter);
+      },
+    }),
+  );
+  const moveTask = (task: Task, toIndex: number) => {
+    const rest = allTasks.filter((t) => t.id !== task.id);
+    if (toIndex < 0 || toIndex > rest.length || rest.length === allTasks.length) return;
+    const afterId = toIndex === 0 ? null : (rest[toIndex - 1]?.id ?? null);
+    queryClient.setQueryData(trpc.tasks.list.infiniteQueryKey(listInput), (d) => moveInPages(d, task.id, toIndex));
+    move.mutate({ id: task.id, afterId });
+    setAnnouncement(
+      `Moved “${task.title}” to position ${toIndex + 1} of ${allTasks.length}${tasks.hasNextPage ? "+" : ""}.`,
+    );
+  };
+
   if (project.isError) {
     return (
       <>
@@ -96,6 +142,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
 
   const p = project.data;
   const readOnly = p?.role === "viewer";
+  // Manual order only makes sense in manual (position) order, and only for those who may write.
+  const canReorder = Boolean(p) && !readOnly && filters.sort === "position";
+  const editingIndex = editor.mode === "edit" ? allTasks.findIndex((t) => t.id === editor.task.id) : -1;
   return (
     <>
       <div className="page-header">
@@ -119,11 +168,20 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       </div>
       <FilterBar filters={filters} onChange={setFilters} />
       {tasks.isError && <QueryError error={tasks.error} retry={() => void tasks.refetch()} />}
-      {toggle.error && (
+      {(toggle.error ?? move.error) && (
         <p className="form-error" role="alert">
-          {describeError(toggle.error)}
+          {describeError(toggle.error ?? move.error)}
         </p>
       )}
+      {canReorder && (
+        <p id="task-list-keys" className="muted hint">
+          Alt+Up and Alt+Down move the active task.
+        </p>
+      )}
+      {/* Inside the dialog while it is open: the rest of the page is inert then. */}
+      <p className="visually-hidden" aria-live="polite">
+        {editor.mode === "closed" ? announcement : ""}
+      </p>
       <p className="muted" aria-live="polite">
         {tasks.isPending
           ? "Loading tasks…"
@@ -135,6 +193,8 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         hasNextPage={tasks.hasNextPage}
         isFetchingNextPage={tasks.isFetchingNextPage}
         fetchNextPage={() => void tasks.fetchNextPage()}
+        onMove={canReorder ? moveTask : undefined}
+        describedBy={canReorder ? "task-list-keys" : undefined}
         onOpen={(task) => setEditor({ mode: "edit", task })}
         onToggleDone={
           readOnly
@@ -147,6 +207,16 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           projectId={projectId}
           task={editor.mode === "edit" ? editor.task : null}
           readOnly={readOnly}
+          reorder={
+            canReorder && editor.mode === "edit" && editingIndex >= 0
+              ? {
+                  canMoveUp: editingIndex > 0,
+                  canMoveDown: editingIndex < allTasks.length - 1,
+                  move: (step) => moveTask(editor.task, editingIndex + step),
+                  announcement,
+                }
+              : undefined
+          }
           onClose={() => setEditor({ mode: "closed" })}
           onSaved={(task) => {
             if (editor.mode === "new") void queryClient.invalidateQueries(taskListFilter);

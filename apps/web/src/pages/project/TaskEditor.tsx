@@ -51,9 +51,19 @@ interface TaskEditorProps {
   onClose: () => void;
   onSaved: (task: Task) => void;
   onDeleted: (task: Task) => void;
+  /** Move up/down buttons: only for writers while the list is in manual order. */
+  reorder?: ReorderControls | undefined;
 }
 
-export function TaskEditor({ projectId, task, readOnly, onClose, onSaved, onDeleted }: TaskEditorProps) {
+export interface ReorderControls {
+  canMoveUp: boolean;
+  canMoveDown: boolean;
+  move: (step: -1 | 1) => void;
+  /** What the last move did, read out from inside the dialog (the page behind it is inert). */
+  announcement: string;
+}
+
+export function TaskEditor({ projectId, task, readOnly, onClose, onSaved, onDeleted, reorder }: TaskEditorProps) {
   const trpc = useTRPC();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const toInput = useCallback(
@@ -174,6 +184,31 @@ export function TaskEditor({ projectId, task, readOnly, onClose, onSaved, onDele
             )}
           </Field>
         </fieldset>
+        {reorder && (
+          <div className="row-actions reorder-actions">
+            <span className="muted">Order in the list:</span>
+            {/* aria-disabled rather than disabled, so focus stays on the button at the top or bottom. */}
+            <button
+              type="button"
+              className="button"
+              aria-disabled={!reorder.canMoveUp}
+              onClick={() => reorder.canMoveUp && reorder.move(-1)}
+            >
+              Move up
+            </button>
+            <button
+              type="button"
+              className="button"
+              aria-disabled={!reorder.canMoveDown}
+              onClick={() => reorder.canMoveDown && reorder.move(1)}
+            >
+              Move down
+            </button>
+            <span className="visually-hidden" aria-live="polite">
+              {reorder.announcement}
+            </span>
+          </div>
+        )}
         <FormError message={form.formError ?? (remove.error ? describeError(remove.error) : null)} />
         <div className="dialog-actions">
           {task && !readOnly && !confirmDelete && (

@@ -101,3 +101,32 @@ test("does not fetch more while the end is far away", () => {
   renderList(makeTasks(500), { hasNextPage: true, fetchNextPage });
   expect(fetchNextPage).not.toHaveBeenCalled();
 });
+
+test("Alt+ArrowDown / Alt+ArrowUp move the active task and keep it active", () => {
+  const onMove = vi.fn();
+  const props = renderList(makeTasks(5), { onMove });
+  const list = screen.getByRole("listbox");
+  fireEvent.keyDown(list, { key: "ArrowDown" });
+  fireEvent.keyDown(list, { key: "ArrowDown", altKey: true });
+  expect(onMove).toHaveBeenLastCalledWith(expect.objectContaining({ title: "Task 2" }), 2);
+  // The active row followed the move: Enter opens the row now at index 2.
+  fireEvent.keyDown(list, { key: "Enter" });
+  expect(props.onOpen).toHaveBeenLastCalledWith(expect.objectContaining({ title: "Task 3" }));
+  fireEvent.keyDown(list, { key: "ArrowUp", altKey: true });
+  expect(onMove).toHaveBeenLastCalledWith(expect.objectContaining({ title: "Task 3" }), 1);
+});
+
+test("Alt+arrows do nothing at the ends, or when moving is not offered", () => {
+  const onMove = vi.fn();
+  renderList(makeTasks(3), { onMove });
+  const list = screen.getByRole("listbox");
+  fireEvent.keyDown(list, { key: "ArrowUp", altKey: true });
+  expect(onMove).not.toHaveBeenCalled();
+  cleanup();
+  const props = renderList(makeTasks(3));
+  const readOnlyList = screen.getByRole("listbox");
+  fireEvent.keyDown(readOnlyList, { key: "ArrowDown", altKey: true });
+  fireEvent.keyDown(readOnlyList, { key: "Enter" });
+  // Without onMove, Alt+ArrowDown neither moves anything nor changes the active row.
+  expect(props.onOpen).toHaveBeenLastCalledWith(expect.objectContaining({ title: "Task 1" }));
+});

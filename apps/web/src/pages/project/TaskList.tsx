@@ -19,7 +19,11 @@ interface TaskListProps {
   onOpen: (task: Task) => void;
   /** Absent for viewers: the list is then read-only. */
   onToggleDone?: ((task: Task) => void) | undefined;
+  /** Present only when the user may reorder and the list is in manual (position) order. */
+  onMove?: ((task: Task, toIndex: number) => void) | undefined;
   label: string;
+  /** Id of an element describing the keyboard shortcuts. */
+  describedBy?: string | undefined;
 }
 
 const rowId = (task: Task) => `task-row-${task.id}`;
@@ -28,7 +32,8 @@ const rowId = (task: Task) => `task-row-${task.id}`;
  * The project's tasks as a virtualised listbox: only the rows in view (plus
  * overscan) exist in the DOM, so 10 000 tasks scroll as smoothly as 10. Pages
  * load as the end comes near. Keyboard: arrows, Page Up/Down, Home/End move
- * the active row; Enter opens it; Space toggles done.
+ * the active row; Enter opens it; Space toggles done; Alt+Up/Down moves the
+ * active task one place (when `onMove` is given).
  */
 export function TaskList({
   tasks,
@@ -37,7 +42,9 @@ export function TaskList({
   fetchNextPage,
   onOpen,
   onToggleDone,
+  onMove,
   label,
+  describedBy,
 }: TaskListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -70,6 +77,14 @@ export function TaskList({
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      event.preventDefault();
+      const to = activeIndex + (event.key === "ArrowUp" ? -1 : 1);
+      if (!activeTask || !onMove || to < 0 || to >= tasks.length) return;
+      onMove(activeTask, to);
+      moveTo(to);
+      return;
+    }
     switch (event.key) {
       case "ArrowDown":
         moveTo(activeIndex + 1);
@@ -107,6 +122,7 @@ export function TaskList({
       className="task-scroll"
       role="listbox"
       aria-label={label}
+      aria-describedby={describedBy}
       aria-activedescendant={activeTask && activeRendered ? rowId(activeTask) : undefined}
       aria-busy={isFetchingNextPage}
       tabIndex={0}
