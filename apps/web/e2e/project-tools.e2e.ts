@@ -65,3 +65,32 @@ test("reorders tasks with Alt+arrows and the editor's buttons, and the order sur
   await page.reload();
   await expect.poll(titles).toEqual(["Bravo", "Charlie", "Alpha"]);
 });
+
+test("bulk status sets the status of the selected tasks and says how many changed", async ({ onTestFailed }) => {
+  onTestFailed(() => screenshotOnFailure(w.page, "tools-bulk"));
+  const { page } = w;
+  const list = page.getByRole("listbox", { name: "Tasks in Engine" });
+  await list.focus();
+  await page.keyboard.press("Home");
+  await page.keyboard.press("Shift+Space");
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.getByText("2 tasks selected").waitFor();
+  await expect
+    .poll(() => list.getByRole("option", { selected: true }).locator(".task-title").allTextContents())
+    .toEqual(["Bravo", "Charlie"]);
+  await expectCleanScreen(w, "project view with a selection");
+  await page.getByLabel("New status").selectOption("done");
+  await page.getByRole("button", { name: "Set status" }).click();
+  await page.getByText("Updated 2 of 2 tasks to “Done”.").waitFor();
+  await list.getByRole("option", { name: /Done.*Bravo/ }).waitFor();
+  await list.getByRole("option", { name: /Done.*Charlie/ }).waitFor();
+  await list.getByRole("option", { name: /To do.*Alpha/ }).waitFor();
+  await page.reload();
+  await page
+    .getByRole("listbox", { name: "Tasks in Engine" })
+    .getByRole("option", { name: /Done.*Charlie/ })
+    .waitFor();
+  expect(
+    await page.getByRole("listbox", { name: "Tasks in Engine" }).getByRole("option", { name: /Done/ }).count(),
+  ).toBe(2);
+});

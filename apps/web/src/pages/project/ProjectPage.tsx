@@ -1,4 +1,5 @@
 import { type InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { TASK_STATUSES, type TaskStatus } from "@taskmaster/security/schemas";
 import { useCallback, useMemo, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
 import { ColorDot } from "../../components/ColorDot";
@@ -8,7 +9,7 @@ import { ROUTES } from "../../lib/routes";
 import { type RouterOutputs, type Task, useTRPC } from "../../lib/trpc";
 import { usePageTitle } from "../../lib/use-page-title";
 import { FilterBar } from "./FilterBar";
-import { parseFilters, serializeFilters, type TaskFilters, toListInput } from "./filters";
+import { parseFilters, STATUS_LABELS, serializeFilters, type TaskFilters, toListInput } from "./filters";
 import { ShareDialog } from "./ShareDialog";
 import { TaskEditor } from "./TaskEditor";
 import { TaskList } from "./TaskList";
@@ -115,6 +116,29 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       },
     }),
   );
+  // Bulk status: the picked tasks, cleared whenever the filters change (hidden tasks must not be changed by surprise).
+  const [picked, setPicked] = useState<Set<string>>(() => new Set());
+  const [pickedFor, setPickedFor] = useState(search);
+  if (pickedFor !== search) {
+    setPickedFor(search);
+    setPicked(new Set());
+  }
+  const [bulkStatus, setBulkStatus] = useState<TaskStatus>("done");
+  const [bulkMessage, setBulkMessage] = useState("");
+  const bulk = useMutation(
+    trpc.tasks.bulkStatus.mutationOptions({
+      onSuccess: ({ updated }, input) => {
+        setBulkMessage(
+          `Updated ${updated} of ${input.ids.length} ${input.ids.length === 1 ? "task" : "tasks"} to “${STATUS_LABELS[input.status]}”.`,
+        );
+        setPicked(new Set());
+        void queryClient.invalidateQueries(taskListFilter);
+        void queryClient.invalidateQueries(trpc.dashboard.pathFilter());
+        void queryClient.invalidateQueries(trpc.projects.pathFilter());
+      },
+    }),
+  );
+
   const moveTask = (task: Task, toIndex: number) => {
     const rest = allTasks.filter((t) => t.id !== task.id);
     if (toIndex < 0 || toIndex > rest.length || rest.length === allTasks.length) return;
@@ -173,9 +197,57 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           {describeError(toggle.error ?? move.error)}
         </p>
       )}
-      {canReorder && (
+      {p && !readOnly && (
+        <fieldset className="plain toolbar bulk-bar">
+          <legend className="visually-hidden">Change the status of selected tasks</legend>
+          <span>
+            {picked.size} {picked.size === 1 ? "task" : "tasks"} selected
+          </span>
+          <div className="field">
+            <label htmlFor="bulk-status">New status</label>
+            <select id="bulk-status" value={bulkStatus} onChange={(e) => setBulkStatus(e.target.value as TaskStatus)}>
+              {TASK_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          {/* aria-disabled rather than disabled: the buttons stay focusable after the selection empties. */}
+          <button
+            type="button"
+            className="button primary"
+            aria-disabled={picked.size === 0 || bulk.isPending}
+            onClick={() => {
+              if (picked.size === 0 || bulk.isPending) return;
+              setBulkMessage("");
+              bulk.mutate({ ids: [...picked], status: bulkStatus });
+            }}
+          >
+            Set status
+          </button>
+          <button
+            type="button"
+            className="button"
+            aria-disabled={picked.size === 0}
+            onClick={() => setPicked(new Set())}
+          >
+            Clear selection
+          </button>
+          <p className="muted" role="status">
+            {bulkMessage}
+          </p>
+        </fieldset>
+      )}
+      {bulk.error && (
+        <p className="form-error" role="alert">
+          {describeError(bulk.error)}
+        </p>
+      )}
+      {p && !readOnly && (
         <p id="task-list-keys" className="muted hint">
-          Alt+Up and Alt+Down move the active task.
+          Shift+Space selects the active task, Shift+Up and Shift+Down extend the selection
+          {canReorder ? "; Alt+Up and Alt+Down move the active task." : "."}
         </p>
       )}
       {/* Inside the dialog while it is open: the rest of the page is inert then. */}
@@ -194,7 +266,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         isFetchingNextPage={tasks.isFetchingNextPage}
         fetchNextPage={() => void tasks.fetchNextPage()}
         onMove={canReorder ? moveTask : undefined}
-        describedBy={canReorder ? "task-list-keys" : undefined}
+        describedBy={p && !readOnly ? "task-list-keys" : undefined}
+        selected={p && !readOnly ? picked : undefined}
+        onSelectedChange={p && !readOnly ? setPicked : undefined}
         onOpen={(task) => setEditor({ mode: "edit", task })}
         onToggleDone={
           readOnly

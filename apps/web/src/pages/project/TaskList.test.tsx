@@ -1,4 +1,5 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { useState } from "react";
 import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
 import type { Task } from "../../lib/trpc";
 import { ROW_HEIGHT, TaskList } from "./TaskList";
@@ -129,4 +130,83 @@ test("Alt+arrows do nothing at the ends, or when moving is not offered", () => {
   fireEvent.keyDown(readOnlyList, { key: "Enter" });
   // Without onMove, Alt+ArrowDown neither moves anything nor changes the active row.
   expect(props.onOpen).toHaveBeenLastCalledWith(expect.objectContaining({ title: "Task 1" }));
+});
+
+function Picking({
+  tasks,
+  onToggleDone,
+  seen,
+}: {
+  tasks: Task[];
+  onToggleDone: (task: Task) => void;
+  seen: Set<string>[];
+}) {
+  const [picked, setPicked] = useState<Set<string>>(() => new Set());
+  return (
+    <TaskList
+      tasks={tasks}
+      hasNextPage={false}
+      isFetchingNextPage={false}
+      fetchNextPage={() => {}}
+      onOpen={() => {}}
+      onToggleDone={onToggleDone}
+      label="Tasks"
+      selected={picked}
+      onSelectedChange={(next) => {
+        seen.push(next);
+        setPicked(next);
+      }}
+    />
+  );
+}
+
+function renderPicking(n: number) {
+  const tasks = makeTasks(n);
+  const onToggleDone = vi.fn();
+  const seen: Set<string>[] = [];
+  render(<Picking tasks={tasks} onToggleDone={onToggleDone} seen={seen} />);
+  const picked = () => [...(seen.at(-1) ?? [])].sort();
+  return { tasks, onToggleDone, picked };
+}
+
+test("multi-select: Shift+Space picks the active task, Shift+ArrowDown extends the pick, Space still toggles done", () => {
+  const { tasks, onToggleDone, picked } = renderPicking(5);
+  const list = screen.getByRole("listbox");
+  expect(list.getAttribute("aria-multiselectable")).toBe("true");
+  fireEvent.keyDown(list, { key: " ", shiftKey: true });
+  expect(picked()).toEqual([tasks[0]?.id]);
+  fireEvent.keyDown(list, { key: "ArrowDown", shiftKey: true });
+  fireEvent.keyDown(list, { key: "ArrowDown", shiftKey: true });
+  expect(picked()).toEqual(tasks.slice(0, 3).map((t) => t.id));
+  // Shift+Space on a picked row unpicks it.
+  fireEvent.keyDown(list, { key: " ", shiftKey: true });
+  expect(picked()).toEqual(tasks.slice(0, 2).map((t) => t.id));
+  expect(onToggleDone).not.toHaveBeenCalled();
+  fireEvent.keyDown(list, { key: " " });
+  expect(onToggleDone).toHaveBeenCalledWith(expect.objectContaining({ title: "Task 3" }));
+});
+
+test("multi-select: aria-selected reflects the pick, and Shift+click on a box picks a range", () => {
+  const { tasks, picked } = renderPicking(6);
+  const boxes = () => document.querySelectorAll<HTMLElement>(".task-check");
+  fireEvent.click(boxes()[1] as HTMLElement);
+  fireEvent.click(boxes()[4] as HTMLElement, { shiftKey: true });
+  expect(picked()).toEqual(tasks.slice(1, 5).map((t) => t.id));
+  const selected = screen.getAllByRole("option").filter((o) => o.getAttribute("aria-selected") === "true");
+  expect(selected.map((o) => o.querySelector(".task-title")?.textContent)).toEqual([
+    "Task 2",
+    "Task 3",
+    "Task 4",
+    "Task 5",
+  ]);
+  // A plain click on a picked box unpicks just that one.
+  fireEvent.click(boxes()[2] as HTMLElement);
+  expect(picked()).toEqual([tasks[1], tasks[3], tasks[4]].map((t) => t?.id).sort());
+});
+
+test("without onSelectedChange there are no pick boxes and aria-selected marks the active row", () => {
+  renderList(makeTasks(3));
+  expect(document.querySelectorAll(".task-check")).toHaveLength(0);
+  expect(screen.getByRole("listbox").getAttribute("aria-multiselectable")).toBeNull();
+  expect(screen.getAllByRole("option")[0]?.getAttribute("aria-selected")).toBe("true");
 });

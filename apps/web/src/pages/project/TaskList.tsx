@@ -21,6 +21,9 @@ interface TaskListProps {
   onToggleDone?: ((task: Task) => void) | undefined;
   /** Present only when the user may reorder and the list is in manual (position) order. */
   onMove?: ((task: Task, toIndex: number) => void) | undefined;
+  /** Tasks picked for a bulk action; absent for viewers (no multi-select then). */
+  selected?: ReadonlySet<string> | undefined;
+  onSelectedChange?: ((next: Set<string>) => void) | undefined;
   label: string;
   /** Id of an element describing the keyboard shortcuts. */
   describedBy?: string | undefined;
@@ -33,7 +36,9 @@ const rowId = (task: Task) => `task-row-${task.id}`;
  * overscan) exist in the DOM, so 10 000 tasks scroll as smoothly as 10. Pages
  * load as the end comes near. Keyboard: arrows, Page Up/Down, Home/End move
  * the active row; Enter opens it; Space toggles done; Alt+Up/Down moves the
- * active task one place (when `onMove` is given).
+ * active task one place (when `onMove` is given). With `onSelectedChange` the
+ * listbox is multi-select: Shift+Space picks the active task, Shift+Up/Down
+ * extends the pick, a click on a row's check box toggles it (Shift: a range).
  */
 export function TaskList({
   tasks,
@@ -43,11 +48,15 @@ export function TaskList({
   onOpen,
   onToggleDone,
   onMove,
+  selected,
+  onSelectedChange,
   label,
   describedBy,
 }: TaskListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
+  // Where a Shift+click range starts: the last row toggled.
+  const anchorRef = useRef(0);
   const count = tasks.length + (hasNextPage ? 1 : 0);
   const virtualizer = useVirtualizer({
     count,
@@ -75,7 +84,43 @@ export function TaskList({
     virtualizer.scrollToIndex(next, { align: "auto" });
   };
 
+  const multi = Boolean(selected && onSelectedChange);
+  const setPicked = (indexes: number[], pick: boolean) => {
+    if (!selected || !onSelectedChange) return;
+    const next = new Set(selected);
+    for (const i of indexes) {
+      const id = tasks[i]?.id;
+      if (id) pick ? next.add(id) : next.delete(id);
+    }
+    onSelectedChange(next);
+  };
+  const togglePick = (index: number, range: boolean) => {
+    const task = tasks[index];
+    if (!task || !selected) return;
+    const pick = !selected.has(task.id);
+    if (range) {
+      const [from, to] = [Math.min(anchorRef.current, index), Math.max(anchorRef.current, index)];
+      setPicked(
+        Array.from({ length: to - from + 1 }, (_, k) => from + k),
+        true,
+      );
+    } else setPicked([index], pick);
+    anchorRef.current = index;
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (multi && event.shiftKey && (event.key === " " || event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      event.preventDefault();
+      if (event.key === " ") {
+        togglePick(activeIndex, false);
+        return;
+      }
+      const to = Math.max(0, Math.min(activeIndex + (event.key === "ArrowUp" ? -1 : 1), tasks.length - 1));
+      setPicked([activeIndex, to], true);
+      anchorRef.current = to;
+      moveTo(to);
+      return;
+    }
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
       event.preventDefault();
@@ -123,6 +168,7 @@ export function TaskList({
       role="listbox"
       aria-label={label}
       aria-describedby={describedBy}
+      aria-multiselectable={multi || undefined}
       aria-activedescendant={activeTask && activeRendered ? rowId(activeTask) : undefined}
       aria-busy={isFetchingNextPage}
       tabIndex={0}
@@ -148,6 +194,7 @@ export function TaskList({
             );
           }
           const isActive = item.index === activeIndex;
+          const isPicked = selected?.has(task.id) ?? false;
           return (
             // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox container handles the keyboard for every row
             // biome-ignore lint/a11y/useFocusableInteractive: aria-activedescendant pattern, the listbox holds focus
@@ -155,7 +202,7 @@ export function TaskList({
               key={item.key}
               id={rowId(task)}
               role="option"
-              aria-selected={isActive}
+              aria-selected={multi ? isPicked : isActive}
               aria-posinset={item.index + 1}
               aria-setsize={hasNextPage ? -1 : tasks.length}
               className={`task-row ${isActive ? "active" : ""} ${task.status === "done" ? "done" : ""}`}
@@ -166,6 +213,18 @@ export function TaskList({
                 onOpen(task);
               }}
             >
+              {multi && (
+                // The keyboard picks with Shift+Space on the listbox; the state is the option's aria-selected.
+                <span
+                  className={`task-check ${isPicked ? "checked" : ""}`}
+                  aria-hidden="true"
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    setActive(item.index);
+                    togglePick(item.index, event.shiftKey);
+                  }}
+                />
+              )}
               <span className={`status-badge ${task.status}`}>{STATUS_LABELS[task.status]}</span>
               <span className="task-title">{task.title}</span>
               <span className={`priority ${task.priority}`}>{PRIORITY_LABELS[task.priority]}</span>
