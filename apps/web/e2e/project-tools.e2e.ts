@@ -94,3 +94,32 @@ test("bulk status sets the status of the selected tasks and says how many change
     await page.getByRole("listbox", { name: "Tasks in Engine" }).getByRole("option", { name: /Done/ }).count(),
   ).toBe(2);
 });
+
+test("the owner renames and recolours the project and the new name shows everywhere", async ({ onTestFailed }) => {
+  onTestFailed(() => screenshotOnFailure(w.page, "tools-rename"));
+  const { page } = w;
+  await page.getByRole("button", { name: "Edit project" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit “Engine”" });
+  await dialog.getByLabel("Project name").fill("");
+  await dialog.getByRole("button", { name: "Save project" }).click();
+  await dialog
+    .getByText(/Project name/)
+    .first()
+    .waitFor();
+  expect(await dialog.getByLabel("Project name").getAttribute("aria-invalid")).toBe("true");
+  await expectCleanScreen(w, "project editor with errors");
+  await dialog.getByLabel("Project name").fill("Analytical Engine");
+  await dialog.getByLabel("Colour").fill("#16a34a");
+  await dialog.getByRole("button", { name: "Save project" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.getByRole("heading", { level: 1, name: "Analytical Engine" }).waitFor();
+  await page.getByRole("listbox", { name: "Tasks in Analytical Engine" }).waitFor();
+  await expect.poll(() => page.title()).toContain("Analytical Engine");
+
+  await page.reload();
+  await page.getByRole("heading", { level: 1, name: "Analytical Engine" }).waitFor();
+  await page.getByRole("link", { name: "Projects", exact: true }).click();
+  await page.getByRole("link", { name: "Analytical Engine" }).waitFor();
+  expect(await page.getByRole("link", { name: "Engine", exact: true }).count()).toBe(0);
+  await expectCleanScreen(w, "projects after a rename");
+});

@@ -10,6 +10,13 @@ beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 720 });
   Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1000 });
   Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => ROW_HEIGHT });
+  // jsdom has <dialog> without the modal API.
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
 });
 afterAll(() => {
   for (const key of ["clientHeight", "clientWidth", "offsetHeight"] as const) {
@@ -131,4 +138,48 @@ test("moving with Alt+ArrowDown sends afterId = the task it now follows, and ann
   expect(screen.getByText("Moved “Task 1” to position 2 of 3.")).toBeTruthy();
   const titles = [...document.querySelectorAll(".task-title")].map((e) => e.textContent);
   expect(titles).toEqual(["Task 2", "Task 1", "Task 3"]);
+});
+
+test("owners rename and recolour the project; the shared schema checks the name first", async () => {
+  const update = vi.fn((input: unknown): Answer => {
+    const { name, color } = input as { name: string; color: string };
+    return {
+      data: {
+        id: PROJECT_ID,
+        name,
+        color,
+        archived: false,
+        ownerId: "u",
+        role: "owner",
+        createdAt: "2026-01-01T00:00:00.000Z",
+        updatedAt: "2026-01-02T00:00:00.000Z",
+        taskCounts: { todo: 3, in_progress: 0, done: 0 },
+      },
+    };
+  });
+  setup("owner", (path, input) => (path === "projects.update" ? update(input) : null));
+  fireEvent.click(await screen.findByRole("button", { name: "Edit project" }));
+  const dialog = await screen.findByRole("dialog", { name: "Edit “Engine”" });
+  const name = screen.getByLabelText("Project name");
+  fireEvent.change(name, { target: { value: "   " } });
+  fireEvent.click(screen.getByRole("button", { name: "Save project" }));
+  await waitFor(() => expect(name.getAttribute("aria-invalid")).toBe("true"));
+  expect(update).not.toHaveBeenCalled();
+
+  fireEvent.change(name, { target: { value: "Analytical Engine" } });
+  fireEvent.change(screen.getByLabelText("Colour"), { target: { value: "#16a34a" } });
+  fireEvent.click(screen.getByRole("button", { name: "Save project" }));
+  await screen.findByRole("heading", { level: 1, name: /Analytical Engine/ });
+  expect(update).toHaveBeenCalledWith({ id: PROJECT_ID, name: "Analytical Engine", color: "#16a34a" });
+  expect(dialog.isConnected).toBe(false);
+});
+
+test("editors and viewers are not offered the project editor", async () => {
+  setup("editor");
+  await screen.findByRole("button", { name: "Members" });
+  expect(screen.queryByRole("button", { name: "Edit project" })).toBeNull();
+  cleanup();
+  setup("viewer");
+  await screen.findByText("View only");
+  expect(screen.queryByRole("button", { name: "Edit project" })).toBeNull();
 });

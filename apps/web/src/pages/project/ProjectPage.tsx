@@ -1,6 +1,6 @@
 import { type InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TASK_STATUSES, type TaskStatus } from "@taskmaster/security/schemas";
-import { useCallback, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
 import { ColorDot } from "../../components/ColorDot";
 import { QueryError } from "../../components/QueryError";
@@ -13,6 +13,11 @@ import { parseFilters, STATUS_LABELS, serializeFilters, type TaskFilters, toList
 import { ShareDialog } from "./ShareDialog";
 import { TaskEditor } from "./TaskEditor";
 import { TaskList } from "./TaskList";
+
+// Owners only, and only on demand: its own chunk.
+const ProjectSettingsDialog = lazy(() =>
+  import("./ProjectSettingsDialog").then((m) => ({ default: m.ProjectSettingsDialog })),
+);
 
 /** The server's maximum page: fewer round trips while scrolling through thousands of tasks. */
 const PAGE_SIZE = 100;
@@ -68,6 +73,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const filters = useMemo(() => parseFilters(search), [search]);
   const [editor, setEditor] = useState<EditorState>({ mode: "closed" });
   const [sharing, setSharing] = useState(false);
+  const [editingProject, setEditingProject] = useState(false);
 
   const project = useQuery(trpc.projects.get.queryOptions({ id: projectId }));
   const headingRef = usePageTitle(project.data?.name ?? "Project");
@@ -178,6 +184,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         {/* Rendered before the project loads, with its height reserved, so the buttons arriving don't push the list down. */}
         <div className="row-actions header-actions">
           {p && readOnly && <span className="badge">View only</span>}
+          {p?.role === "owner" && (
+            <button type="button" className="button" onClick={() => setEditingProject(true)}>
+              Edit project
+            </button>
+          )}
           {p && (
             <button type="button" className="button" onClick={() => setSharing(true)}>
               {p.role === "owner" ? "Share" : "Members"}
@@ -304,6 +315,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         />
       )}
       {sharing && p && <ShareDialog project={p} onClose={() => setSharing(false)} />}
+      {editingProject && p && (
+        <Suspense fallback={null}>
+          <ProjectSettingsDialog project={p} onClose={() => setEditingProject(false)} />
+        </Suspense>
+      )}
     </>
   );
 }
