@@ -141,6 +141,11 @@ test("starts a focus session, shows the time left and stops it", async ({ onTest
   await expect
     .poll(() => page.locator(".stat", { hasText: "Completed sessions" }).locator("dd").textContent())
     .toBe("1");
+  // The per-day chart (a lazy chunk) with its text alternative: one bar and one table row per day.
+  const chart = page.getByRole("img", { name: /focused in the last 7 days/ });
+  await chart.waitFor();
+  expect(await chart.locator("rect").count()).toBe(7);
+  expect(await page.getByRole("table", { name: "Minutes focused per day" }).locator("tbody tr").count()).toBe(7);
   await expectCleanScreen(w, "focus stopped");
 });
 

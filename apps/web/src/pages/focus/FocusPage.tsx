@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { focusStartInput } from "@taskmaster/security/schemas";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Field, FormError } from "../../components/Field";
 import { QueryError } from "../../components/QueryError";
 import { describeError } from "../../lib/errors";
@@ -8,6 +8,9 @@ import { formatDateTime, formatMinutes } from "../../lib/format";
 import { type FocusSession, useTRPC } from "../../lib/trpc";
 import { useForm } from "../../lib/use-form";
 import { usePageTitle } from "../../lib/use-page-title";
+
+// Below the timer and the numbers: the chart (shared with the dashboard) loads after them.
+const FocusChart = lazy(() => import("./FocusChart").then((m) => ({ default: m.FocusChart })));
 
 /** Milliseconds left in a running session; negative once it overran. Derived from the server's start time, so a reload or a sleeping laptop doesn't drift. */
 export function remainingMs(session: Pick<FocusSession, "startedAt" | "plannedMinutes">, now: number): number {
@@ -167,6 +170,14 @@ export function FocusPage() {
             <dd>{stats.data?.completedSessions ?? "–"}</dd>
           </div>
         </dl>
+        <h3 id="focus-chart-heading">Minutes per day (last 7 days)</h3>
+        <div className="chart-frame">
+          {stats.data && (
+            <Suspense fallback={<p className="loading">Loading chart…</p>}>
+              <FocusChart perDay={stats.data.perDay} />
+            </Suspense>
+          )}
+        </div>
       </section>
 
       <section aria-labelledby="focus-history-heading">
