@@ -115,7 +115,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const move = useMutation(
     trpc.tasks.move.mutationOptions({
       scope: { id: `task-move-${projectId}` },
-      onSuccess: applyTask,
+      // The row is already in place: take the server's position, and let other sorts/filters refetch when next shown.
+      onSuccess: (task) => {
+        queryClient.setQueriesData<InfiniteData<TaskPage, unknown>>(taskListFilter, (d) => patchTaskPages(d, task));
+        void queryClient.invalidateQueries({ ...taskListFilter, refetchType: "none" });
+      },
       onError: () => {
         setAnnouncement("The task could not be moved.");
         void queryClient.invalidateQueries(taskListFilter);
