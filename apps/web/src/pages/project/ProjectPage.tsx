@@ -212,7 +212,8 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           {describeError(toggle.error ?? move.error)}
         </p>
       )}
-      {p && !readOnly && (
+      {/* Shown while the project loads too (most users can write), so the list below does not jump when it arrives. */}
+      {!readOnly && (
         <fieldset className="plain toolbar bulk-bar">
           <legend className="visually-hidden">Change the status of selected tasks</legend>
           <span>
@@ -259,7 +260,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           {describeError(bulk.error)}
         </p>
       )}
-      {p && !readOnly && (
+      {!readOnly && (
         <p id="task-list-keys" className="muted hint">
           Shift+Space selects the active task, Shift+Up and Shift+Down extend the selection
           {canReorder ? "; Alt+Up and Alt+Down move the active task." : "."}
@@ -281,7 +282,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         isFetchingNextPage={tasks.isFetchingNextPage}
         fetchNextPage={() => void tasks.fetchNextPage()}
         onMove={canReorder ? moveTask : undefined}
-        describedBy={p && !readOnly ? "task-list-keys" : undefined}
+        describedBy={!readOnly ? "task-list-keys" : undefined}
         selected={p && !readOnly ? picked : undefined}
         onSelectedChange={p && !readOnly ? setPicked : undefined}
         onOpen={(task) => setEditor({ mode: "edit", task })}
