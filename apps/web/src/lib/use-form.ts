@@ -1,6 +1,13 @@
-import { type FormEvent, useCallback, useMemo, useRef, useState } from "react";
+import { type ChangeEvent, type FormEvent, useCallback, useMemo, useRef, useState } from "react";
 import { describeError, type FieldErrors, readApiError } from "./errors";
 import { type SafeParser, validate } from "./validation";
+
+/**
+ * The declared fields of V that hold text, which an input can edit directly.
+ * Form value types extend Record<string, unknown>; its index signature is skipped.
+ */
+type TextField<V> = keyof { [K in keyof V as string extends K ? never : V[K] extends string ? K : never]: true } &
+  string;
 
 interface FormOptions<V, T> {
   schema: SafeParser<T>;
@@ -41,6 +48,14 @@ export function useForm<V extends Record<string, unknown>, T>({ schema, initial,
     setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
   }, []);
 
+  /** What a text input needs to edit `field`: its value, the change handler and the blur that reveals errors. */
+  const bind = <K extends TextField<V>>(field: K) => ({
+    value: values[field] as string,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) =>
+      set(field, e.target.value as V[K]),
+    onBlur: () => blur(field),
+  });
+
   const focusFirstInvalid = useCallback(
     () => requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()),
     [],
@@ -69,6 +84,7 @@ export function useForm<V extends Record<string, unknown>, T>({ schema, initial,
     values,
     set,
     blur,
+    bind,
     errorsFor,
     handleSubmit,
     showServerError,

@@ -62,28 +62,10 @@ export function SignInPage() {
         {!mfaStep && (
           <>
             <Field label="Email" name="email" errors={form.errorsFor("email")}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="email"
-                  autoComplete="username"
-                  value={form.values.email}
-                  onChange={(e) => form.set("email", e.target.value)}
-                  onBlur={() => form.blur("email")}
-                />
-              )}
+              {(p) => <input {...p} type="email" autoComplete="username" {...form.bind("email")} />}
             </Field>
             <Field label="Password" name="password" errors={form.errorsFor("password")}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="password"
-                  autoComplete="current-password"
-                  value={form.values.password}
-                  onChange={(e) => form.set("password", e.target.value)}
-                  onBlur={() => form.blur("password")}
-                />
-              )}
+              {(p) => <input {...p} type="password" autoComplete="current-password" {...form.bind("password")} />}
             </Field>
           </>
         )}
@@ -95,15 +77,7 @@ export function SignInPage() {
             errors={form.errorsFor("totp")}
           >
             {(p) => (
-              <input
-                {...p}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                value={form.values.totp}
-                onChange={(e) => form.set("totp", e.target.value)}
-                onBlur={() => form.blur("totp")}
-              />
+              <input {...p} inputMode="numeric" autoComplete="one-time-code" maxLength={6} {...form.bind("totp")} />
             )}
           </Field>
         )}

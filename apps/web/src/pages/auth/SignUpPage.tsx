@@ -35,27 +35,10 @@ export function SignUpPage() {
       </h1>
       <form ref={form.formRef} noValidate onSubmit={form.handleSubmit((data) => signUp.mutate(data))}>
         <Field label="Display name" name="displayName" errors={form.errorsFor("displayName")}>
-          {(p) => (
-            <input
-              {...p}
-              autoComplete="name"
-              value={form.values.displayName}
-              onChange={(e) => form.set("displayName", e.target.value)}
-              onBlur={() => form.blur("displayName")}
-            />
-          )}
+          {(p) => <input {...p} autoComplete="name" {...form.bind("displayName")} />}
         </Field>
         <Field label="Email" name="email" errors={form.errorsFor("email")}>
-          {(p) => (
-            <input
-              {...p}
-              type="email"
-              autoComplete="email"
-              value={form.values.email}
-              onChange={(e) => form.set("email", e.target.value)}
-              onBlur={() => form.blur("email")}
-            />
-          )}
+          {(p) => <input {...p} type="email" autoComplete="email" {...form.bind("email")} />}
         </Field>
         <Field
           label="Password"
@@ -63,16 +46,7 @@ export function SignUpPage() {
           hint="At least 8 characters with an uppercase and a lowercase letter, a digit and a symbol."
           errors={form.errorsFor("password")}
         >
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="new-password"
-              value={form.values.password}
-              onChange={(e) => form.set("password", e.target.value)}
-              onBlur={() => form.blur("password")}
-            />
-          )}
+          {(p) => <input {...p} type="password" autoComplete="new-password" {...form.bind("password")} />}
         </Field>
         <FormError message={form.formError} />
         <button className="button primary" type="submit" disabled={signUp.isPending}>

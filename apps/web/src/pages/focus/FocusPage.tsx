@@ -107,17 +107,7 @@ function StartForm() {
   return (
     <form ref={form.formRef} noValidate className="inline-form" onSubmit={form.handleSubmit((d) => start.mutate(d))}>
       <Field label="Minutes" name="plannedMinutes" errors={form.errorsFor("plannedMinutes")}>
-        {(p) => (
-          <input
-            {...p}
-            type="number"
-            min={1}
-            max={240}
-            value={form.values.plannedMinutes}
-            onChange={(e) => form.set("plannedMinutes", e.target.value)}
-            onBlur={() => form.blur("plannedMinutes")}
-          />
-        )}
+        {(p) => <input {...p} type="number" min={1} max={240} {...form.bind("plannedMinutes")} />}
       </Field>
       <button type="submit" className="button primary" disabled={start.isPending}>
         Start focus session

@@ -68,14 +68,7 @@ function NoteForm({ note }: { note: Note | null }) {
   return (
     <form ref={form.formRef} noValidate onSubmit={submit} className="note-form">
       <Field label="Title" name="title" errors={form.errorsFor("title")}>
-        {(p) => (
-          <input
-            {...p}
-            value={form.values.title}
-            onChange={(e) => form.set("title", e.target.value)}
-            onBlur={() => form.blur("title")}
-          />
-        )}
+        {(p) => <input {...p} {...form.bind("title")} />}
       </Field>
       <Field label="Project (optional)" name="projectId" errors={form.errorsFor("projectId")}>
         {(p) => (
@@ -90,15 +83,7 @@ function NoteForm({ note }: { note: Note | null }) {
         )}
       </Field>
       <Field label="Note" name="body" errors={form.errorsFor("body")}>
-        {(p) => (
-          <textarea
-            {...p}
-            rows={14}
-            value={form.values.body}
-            onChange={(e) => form.set("body", e.target.value)}
-            onBlur={() => form.blur("body")}
-          />
-        )}
+        {(p) => <textarea {...p} rows={14} {...form.bind("body")} />}
       </Field>
       <FormError message={form.formError ?? (remove.error ? describeError(remove.error) : null)} />
       <p className="muted" role="status">

@@ -40,14 +40,7 @@ export function ProjectSettingsDialog({ project, onClose }: { project: Project; 
         onSubmit={form.handleSubmit(() => update.mutate(projectUpdateInput.parse(toInput(form.values))))}
       >
         <Field label="Project name" name="name" errors={form.errorsFor("name")}>
-          {(p) => (
-            <input
-              {...p}
-              value={form.values.name}
-              onChange={(e) => form.set("name", e.target.value)}
-              onBlur={() => form.blur("name")}
-            />
-          )}
+          {(p) => <input {...p} {...form.bind("name")} />}
         </Field>
         <Field label="Colour" name="color" errors={form.errorsFor("color")}>
           {(p) => (

@@ -27,15 +27,7 @@ function AddMemberForm({ projectId }: { projectId: string }) {
   return (
     <form ref={form.formRef} noValidate className="inline-form" onSubmit={form.handleSubmit((d) => add.mutate(d))}>
       <Field label="Email of the person to add" name="email" errors={form.errorsFor("email")}>
-        {(p) => (
-          <input
-            {...p}
-            type="email"
-            value={form.values.email}
-            onChange={(e) => form.set("email", e.target.value)}
-            onBlur={() => form.blur("email")}
-          />
-        )}
+        {(p) => <input {...p} type="email" {...form.bind("email")} />}
       </Field>
       <Field label="Access" name="role" errors={form.errorsFor("role")}>
         {(p) => (

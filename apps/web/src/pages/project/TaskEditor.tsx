@@ -110,25 +110,10 @@ export function TaskEditor({ projectId, task, readOnly, onClose, onSaved, onDele
       <form ref={form.formRef} noValidate onSubmit={submit}>
         <fieldset disabled={readOnly} className="plain">
           <Field label="Title" name="title" errors={form.errorsFor("title")}>
-            {(p) => (
-              <input
-                {...p}
-                value={form.values.title}
-                onChange={(e) => form.set("title", e.target.value)}
-                onBlur={() => form.blur("title")}
-              />
-            )}
+            {(p) => <input {...p} {...form.bind("title")} />}
           </Field>
           <Field label="Description" name="description" errors={form.errorsFor("description")}>
-            {(p) => (
-              <textarea
-                {...p}
-                rows={4}
-                value={form.values.description}
-                onChange={(e) => form.set("description", e.target.value)}
-                onBlur={() => form.blur("description")}
-              />
-            )}
+            {(p) => <textarea {...p} rows={4} {...form.bind("description")} />}
           </Field>
           <div className="field-row">
             <Field label="Status" name="status" errors={form.errorsFor("status")}>
@@ -162,26 +147,11 @@ export function TaskEditor({ projectId, task, readOnly, onClose, onSaved, onDele
               )}
             </Field>
             <Field label="Due date" name="dueDate" errors={form.errorsFor("dueDate")}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="date"
-                  value={form.values.dueDate}
-                  onChange={(e) => form.set("dueDate", e.target.value)}
-                  onBlur={() => form.blur("dueDate")}
-                />
-              )}
+              {(p) => <input {...p} type="date" {...form.bind("dueDate")} />}
             </Field>
           </div>
           <Field label="Tags" name="tags" hint="Separate tags with commas." errors={form.errorsFor("tags")}>
-            {(p) => (
-              <input
-                {...p}
-                value={form.values.tags}
-                onChange={(e) => form.set("tags", e.target.value)}
-                onBlur={() => form.blur("tags")}
-              />
-            )}
+            {(p) => <input {...p} {...form.bind("tags")} />}
           </Field>
         </fieldset>
         {reorder && (

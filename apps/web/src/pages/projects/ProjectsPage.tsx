@@ -38,14 +38,7 @@ function NewProjectForm() {
       onSubmit={form.handleSubmit((data) => create.mutate(data))}
     >
       <Field label="Project name" name="name" errors={form.errorsFor("name")}>
-        {(p) => (
-          <input
-            {...p}
-            value={form.values.name}
-            onChange={(e) => form.set("name", e.target.value)}
-            onBlur={() => form.blur("name")}
-          />
-        )}
+        {(p) => <input {...p} {...form.bind("name")} />}
       </Field>
       <Field label="Colour" name="color" errors={form.errorsFor("color")}>
         {(p) => (

@@ -100,28 +100,10 @@ function ChangePassword() {
       <p className="muted">Changing your password signs you out on every device, this one included.</p>
       <form ref={form.formRef} noValidate onSubmit={form.handleSubmit((d) => change.mutate(d))}>
         <Field label="Current password" name="currentPassword" errors={form.errorsFor("currentPassword")}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="current-password"
-              value={form.values.currentPassword}
-              onChange={(e) => form.set("currentPassword", e.target.value)}
-              onBlur={() => form.blur("currentPassword")}
-            />
-          )}
+          {(p) => <input {...p} type="password" autoComplete="current-password" {...form.bind("currentPassword")} />}
         </Field>
         <Field label="New password" name="newPassword" errors={form.errorsFor("newPassword")}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="new-password"
-              value={form.values.newPassword}
-              onChange={(e) => form.set("newPassword", e.target.value)}
-              onBlur={() => form.blur("newPassword")}
-            />
-          )}
+          {(p) => <input {...p} type="password" autoComplete="new-password" {...form.bind("newPassword")} />}
         </Field>
         <FormError message={form.formError} />
         <button type="submit" className="button primary" disabled={change.isPending}>
@@ -149,17 +131,7 @@ function CodeForm({ label, action, pending, error, onCode }: CodeFormProps) {
   return (
     <form ref={form.formRef} noValidate className="inline-form" onSubmit={form.handleSubmit((d) => onCode(d.code))}>
       <Field label={label} name="code" errors={form.errorsFor("code")}>
-        {(p) => (
-          <input
-            {...p}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={form.values.code}
-            onChange={(e) => form.set("code", e.target.value)}
-            onBlur={() => form.blur("code")}
-          />
-        )}
+        {(p) => <input {...p} inputMode="numeric" autoComplete="one-time-code" maxLength={6} {...form.bind("code")} />}
       </Field>
       <button type="submit" className="button primary" disabled={pending}>
         {action}
