@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { createTestDatabase, type TestDatabase } from "@taskmaster/db/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { freePort } from "./support/tcp-proxy";
+import { signUpForToken, startServerProcess } from "./support/server-process";
 
 let db: TestDatabase;
 let child: ChildProcess | undefined;
@@ -17,52 +15,11 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function waitFor(url: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 test("SIGTERM with 50 requests in flight: readiness goes 503 first, all complete, exit code 0", async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const output: string[] = [];
-  child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "../src/server.ts")], {
-    cwd: path.join(import.meta.dirname, ".."),
-    env: {
-      ...process.env,
-      NODE_ENV: "test",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: db.appUrl,
-      JWT_SECRET: randomBytes(32).toString("base64url"),
-      ENCRYPTION_KEYS: `s1:${randomBytes(32).toString("base64")}`,
-      RATE_LIMIT_API_POINTS: "100000",
-      SHUTDOWN_DRAIN_MS: "1500",
-      OTEL_SDK_DISABLED: "true",
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d) => output.push(String(d)));
-  child.stderr?.on("data", (d) => output.push(String(d)));
-  const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
-  await waitFor(`${base}/api/health/ready`);
-
-  const signUp = await fetch(`${base}/trpc/auth.signUp`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-taskmaster-client": "web", origin: base },
-    body: JSON.stringify({ email: "drain@example.com", password: "Correct-Horse-9-battery", displayName: "Drain" }),
-  });
-  expect(signUp.status).toBe(200);
-  const { accessToken } = ((await signUp.json()) as { result: { data: { accessToken: string } } }).result.data;
+  const server = await startServerProcess({ databaseUrl: db.appUrl, env: { SHUTDOWN_DRAIN_MS: "1500" } });
+  child = server.child;
+  const { base, output, exited } = server;
+  const accessToken = await signUpForToken(base, "drain@example.com");
   const auth = { authorization: `Bearer ${accessToken}`, "x-taskmaster-client": "web" };
   const created = await fetch(`${base}/trpc/projects.create`, {
     method: "POST",

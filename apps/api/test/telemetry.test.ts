@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@taskmaster/db/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freePort } from "./support/tcp-proxy";
+import { jsonLogLines, type ServerProcess, startServerProcess } from "./support/server-process";
 
 interface OtlpAttr {
   key: string;
@@ -23,11 +21,10 @@ interface OtlpSpan {
 
 let db: TestDatabase;
 let receiver: Server;
-let child: ChildProcess;
+let server: ServerProcess;
 let base: string;
 const spans: OtlpSpan[] = [];
 const metricPosts: unknown[] = [];
-const logLines: Record<string, unknown>[] = [];
 
 const attr = (s: OtlpSpan, key: string) => {
   const v = s.attributes?.find((a) => a.key === key)?.value;
@@ -49,65 +46,22 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--import",
-      "@taskmaster/telemetry/register",
-      path.join(import.meta.dirname, "../src/server.ts"),
-    ],
-    {
-      cwd: path.join(import.meta.dirname, ".."),
-      env: {
-        ...process.env,
-        NODE_ENV: "test",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATABASE_URL: db.appUrl,
-        JWT_SECRET: randomBytes(32).toString("base64url"),
-        ENCRYPTION_KEYS: `o1:${randomBytes(32).toString("base64")}`,
-        RATE_LIMIT_API_POINTS: "100000",
-        OTEL_SDK_DISABLED: "false",
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
-        OTEL_BSP_SCHEDULE_DELAY: "100",
-        OTEL_METRIC_EXPORT_INTERVAL: "500",
-        LOG_LEVEL: "info",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  server = await startServerProcess({
+    databaseUrl: db.appUrl,
+    telemetry: true,
+    env: {
+      OTEL_SDK_DISABLED: "false",
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+      OTEL_METRIC_EXPORT_INTERVAL: "500",
     },
-  );
-  let buffered = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    buffered += d.toString("utf8");
-    const lines = buffered.split("\n");
-    buffered = lines.pop() ?? "";
-    for (const line of lines) {
-      try {
-        logLines.push(JSON.parse(line));
-      } catch {
-        // not a JSON log line
-      }
-    }
   });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ok = await fetch(`${base}/api/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error("server did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  base = server.base;
 }, 60_000);
 
 afterAll(async () => {
-  child?.kill("SIGTERM");
+  server?.child.kill("SIGTERM");
   await new Promise((r) => receiver?.close(r));
   await db?.drop();
 });
@@ -212,9 +166,9 @@ describe("telemetry through a real server", () => {
 
   test("every log line of a traced request carries that trace id and the request id", async () => {
     const procedure = await until(() => spans.find((s) => s.name === "trpc.tasks.list"));
-    const line = await until(() => logLines.find((l) => l.trace_id === procedure.traceId));
+    const line = await until(() => jsonLogLines(server).find((l) => l.trace_id === procedure.traceId));
     expect(line.request_id).toMatch(/^[\w-]{8,64}$/);
     expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
-    expect(JSON.stringify(logLines)).not.toContain("Correct-Horse-9-battery");
+    expect(server.output.join("")).not.toContain("Correct-Horse-9-battery");
   });
 });
