@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../lib/audit";
-import { decodeCursor, encodeCursor, pageDirection } from "../lib/cursor";
+import { olderThan, pageInput, toPage } from "../lib/cursor";
 import { iso, isoRequired } from "../lib/dates";
 import { notFound } from "../lib/errors";
 import { timeZone } from "../lib/time-zone";
@@ -83,9 +83,7 @@ export const focusRouter = router({
     .input(
       z
         .object({
-          cursor: z.string().max(500).nullish(),
-          limit: z.number().int().min(1).max(100).default(50),
-          direction: pageDirection,
+          ...pageInput,
         })
         .strict()
         .optional(),
@@ -93,21 +91,14 @@ export const focusRouter = router({
     .query(async ({ ctx, input }) => {
       const limit = input?.limit ?? 50;
       const filters: (SQL | undefined)[] = [eq(focusSessions.ownerId, ctx.userId)];
-      if (input?.cursor) {
-        const [s, id] = decodeCursor(input.cursor, 2);
-        filters.push(
-          sql`(${focusSessions.startedAt}, ${focusSessions.id}) < (${String(s)}::timestamptz, ${String(id)}::uuid)`,
-        );
-      }
+      if (input?.cursor) filters.push(olderThan(focusSessions.startedAt, focusSessions.id, input.cursor));
       const rows = await ctx.db
         .select()
         .from(focusSessions)
         .where(and(...filters))
         .orderBy(desc(focusSessions.startedAt), desc(focusSessions.id))
         .limit(limit + 1);
-      const items = rows.slice(0, limit).map(toFocus);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.startedAt, last.id]) : null };
+      return toPage(rows, limit, toFocus, (f) => [f.startedAt, f.id]);
     }),
 
   stats: protectedProcedure

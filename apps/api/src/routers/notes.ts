@@ -5,7 +5,7 @@ import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { FieldCipher } from "../deps";
 import { audit } from "../lib/audit";
-import { decodeCursor, encodeCursor, pageDirection } from "../lib/cursor";
+import { olderThan, pageInput, toPage } from "../lib/cursor";
 import { isoRequired } from "../lib/dates";
 import { notFound } from "../lib/errors";
 import { protectedProcedure, router } from "../trpc";
@@ -36,9 +36,7 @@ export const notesRouter = router({
       z
         .object({
           projectId: uuid.nullish(),
-          cursor: z.string().max(500).nullish(),
-          limit: z.number().int().min(1).max(100).default(50),
-          direction: pageDirection,
+          ...pageInput,
         })
         .strict()
         .optional(),
@@ -48,19 +46,19 @@ export const notesRouter = router({
       // The owner predicate is the access path; the policy is the guarantee.
       const filters: (SQL | undefined)[] = [eq(notes.ownerId, ctx.userId)];
       if (input?.projectId) filters.push(eq(notes.projectId, input.projectId));
-      if (input?.cursor) {
-        const [u, id] = decodeCursor(input.cursor, 2);
-        filters.push(sql`(${notes.updatedAt}, ${notes.id}) < (${String(u)}::timestamptz, ${String(id)}::uuid)`);
-      }
+      if (input?.cursor) filters.push(olderThan(notes.updatedAt, notes.id, input.cursor));
       const rows = await ctx.db
         .select(summaryColumns)
         .from(notes)
         .where(and(...filters))
         .orderBy(desc(notes.updatedAt), desc(notes.id))
         .limit(limit + 1);
-      const items = rows.slice(0, limit).map((r) => ({ ...r, updatedAt: isoRequired(r.updatedAt) }));
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.updatedAt, last.id]) : null };
+      return toPage(
+        rows,
+        limit,
+        (r) => ({ ...r, updatedAt: isoRequired(r.updatedAt) }),
+        (n) => [n.updatedAt, n.id],
+      );
     }),
 
   get: protectedProcedure.input(z.object({ id: uuid }).strict()).query(async ({ ctx, input }) => {

@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../lib/audit";
-import { decodeCursor, encodeCursor, pageDirection } from "../lib/cursor";
+import { decodeCursor, pageInput, toPage } from "../lib/cursor";
 import { iso, isoRequired } from "../lib/dates";
 import { forbidden, notFound } from "../lib/errors";
 import { protectedProcedure, router } from "../trpc";
@@ -62,9 +62,7 @@ const listInput = z
     dueTo: isoDate.optional(),
     search: z.string().trim().max(200).optional(),
     sort: z.enum(SORTS).default("position"),
-    cursor: z.string().max(500).nullish(),
-    limit: z.number().int().min(1).max(100).default(50),
-    direction: pageDirection,
+    ...pageInput,
   })
   .strict()
   .refine((v) => !v.dueFrom || !v.dueTo || v.dueFrom <= v.dueTo, {
@@ -160,9 +158,7 @@ export const tasksRouter = router({
       .limit(input.limit + 1);
     // An empty first page costs one more query, to tell "no tasks" from "no such project".
     if (rows.length === 0 && !input.cursor) await loadProject(ctx.db, ctx.userId, input.projectId);
-    const items = rows.slice(0, input.limit).map(toTask);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(spec.keyOf(last)) : null };
+    return toPage(rows, input.limit, toTask, spec.keyOf);
   }),
 
   get: protectedProcedure.input(z.object({ id: uuid }).strict()).query(({ ctx, input }) => loadTask(ctx.db, input.id)),
