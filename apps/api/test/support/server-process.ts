@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { freePort } from "./tcp-proxy";
+import { freePort } from "@taskmaster/db/testing";
 
 export interface ServerProcess {
   base: string;
