@@ -38,6 +38,8 @@ export async function startServerProcess(options: {
         JWT_SECRET: randomBytes(32).toString("base64url"),
         ENCRYPTION_KEYS: `p1:${randomBytes(32).toString("base64")}`,
         RATE_LIMIT_API_POINTS: "100000",
+        // The process inherits REDIS_URL in CI: its counters must not share keys with other runs.
+        RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(6).toString("hex")}`,
         OTEL_SDK_DISABLED: "true",
         LOG_LEVEL: "info",
         ...options.env,
