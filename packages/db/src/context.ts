@@ -217,8 +217,10 @@ function prepared(
   params?: postgres.ParameterOrJSON<never>[],
   opts?: postgres.UnsafeQueryOptions,
 ) => postgres.PendingQuery<postgres.Row[]> {
+  // drizzle passes `{ prepare: false }` for every statement not built with .prepare(name), so the
+  // flag must win over the caller's options, not the other way round.
   return (text, params, opts) =>
-    target.unsafe(text, params, params && params.length > 0 ? { prepare: true, ...opts } : opts);
+    target.unsafe(text, params, params && params.length > 0 ? { ...opts, prepare: true } : opts);
 }
 
 // drizzle's tx.transaction() calls client.begin(); inside a transaction that

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   createDatabase,
@@ -9,7 +9,7 @@ import {
   withServiceContext,
   withUserContext,
 } from "../src/context";
-import { users } from "../src/schema";
+import { projects, users } from "../src/schema";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
 import { withCredentials } from "../src/urls";
 import { signUp } from "./fixtures";
@@ -102,5 +102,26 @@ test("ping gives up after its deadline", async () => {
     await held;
   } finally {
     await slow.close();
+  }
+});
+
+test("drizzle's parameterised statements run as prepared statements, planned once per connection", async () => {
+  const user = await signUp(db, "prep");
+  const db1 = createDatabase(testDb.appUrl, { max: 1 });
+  try {
+    for (let i = 0; i < 3; i++) {
+      await withUserContext(db1, user.id, (tx) => tx.select().from(projects).where(eq(projects.ownerId, user.id)));
+    }
+    const statements = await withUserContext(db1, user.id, (tx) =>
+      tx.execute<{ statement: string; calls: string }>(
+        sql`select statement, (generic_plans + custom_plans)::text as calls from pg_prepared_statements`,
+      ),
+    );
+    // drizzle asks for unprepared statements; unnamed ones never show up here and are planned on every call.
+    const select = statements.find((s) => s.statement.includes('from "projects"'));
+    expect(select, JSON.stringify(statements)).toBeDefined();
+    expect(Number(select?.calls)).toBe(3);
+  } finally {
+    await db1.close();
   }
 });
