@@ -83,7 +83,7 @@ describe("OTLP/HTTP export from the --import entry", () => {
         ),
       );
       expect(metricNames).toContain("taskmaster.budget.breaches");
-      // Recorded once, by accessLog(): instrumentation-http's copy is dropped by a view.
+      // Recorded once, by accessLog(): instrumentation-http records into a no-op meter.
       const httpScopes = metricPosts.flatMap((m) =>
         JSON.parse(m.body.toString()).resourceMetrics.flatMap(
           (rm: { scopeMetrics: Array<{ scope: { name: string }; metrics: Array<{ name: string }> }> }) =>
@@ -109,6 +109,26 @@ describe("OTLP/HTTP export from the --import entry", () => {
       // Protobuf carries strings as raw UTF-8.
       expect(traces.some((t) => t.body.includes("GET /fixture/:id"))).toBe(true);
       expect(metricPosts.some((m) => m.body.includes("taskmaster.budget.breaches"))).toBe(true);
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it("OTEL_SDK_DISABLED=true patches nothing and exports nothing, even with an endpoint set", async () => {
+    const receiver = await startReceiver();
+    try {
+      const disabled = await runFixture({
+        OTEL_SDK_DISABLED: "true",
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        FIXTURE_REPORT_PATCHES: "1",
+      });
+      expect(disabled.code, disabled.output).toBe(0);
+      expect(JSON.parse(disabled.output)).toEqual({ httpPatched: false });
+      expect(receiver.received).toEqual([]);
+      // The same fixture with the SDK on: the check above can tell the difference.
+      const enabled = await runFixture({ FIXTURE_REPORT_PATCHES: "1" });
+      expect(enabled.code, enabled.output).toBe(0);
+      expect(JSON.parse(enabled.output)).toEqual({ httpPatched: true });
     } finally {
       receiver.close();
     }
