@@ -5,6 +5,7 @@ import {
   type Histogram,
   type Meter,
   type MeterProvider,
+  type MetricOptions,
   metrics,
   ValueType,
 } from "@opentelemetry/api";
@@ -31,6 +32,30 @@ export const WEB_VITAL_BUCKETS: Record<WebVitalName, number[]> = {
 
 export type RateLimitOutcome = "allowed" | "limited" | "error";
 
+/**
+ * A monotonic counter kept as plain in-process tallies and read by the SDK only when metrics are
+ * collected (an observable counter). For counters bumped several times per request with a handful
+ * of attribute combinations: a synchronous counter hashes its attributes on every add(), which
+ * was a measurable share of the tracing cost on tasks.list. `add` must be given attribute values
+ * from a small fixed set; the tallies start at zero for each meter provider.
+ */
+function observedCounter(meter: Meter, name: string, options: MetricOptions) {
+  const tallies = new Map<string, { attributes: Attributes; value: number }>();
+  const counter = meter.createObservableCounter(name, options);
+  counter.addCallback((result) => {
+    for (const { attributes, value } of tallies.values()) result.observe(value, attributes);
+  });
+  return {
+    add(value: number, attributes: Record<string, string>) {
+      let key = "";
+      for (const k in attributes) key += `${k}\u0000${attributes[k]}\u0000`;
+      const tally = tallies.get(key);
+      if (tally) tally.value += value;
+      else tallies.set(key, { attributes: { ...attributes }, value });
+    },
+  };
+}
+
 function createInstruments(meter: Meter) {
   const vital = (name: WebVitalName): Histogram =>
     meter.createHistogram(`taskmaster.webvitals.${name.toLowerCase()}`, {
@@ -54,7 +79,7 @@ function createInstruments(meter: Meter) {
       unit: "{error}",
       valueType: ValueType.INT,
     }),
-    rateLimitDecisions: meter.createCounter("taskmaster.ratelimit.decisions", {
+    rateLimitDecisions: observedCounter(meter, "taskmaster.ratelimit.decisions", {
       description: "Rate-limit decisions, by policy and outcome (allowed, limited, error).",
       unit: "{decision}",
       valueType: ValueType.INT,

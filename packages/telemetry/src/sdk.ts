@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   context,
+  createNoopMeter,
   type MeterProvider,
   metrics,
   type ProxyTracerProvider,
@@ -13,12 +14,10 @@ import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import {
-  AggregationType,
   ConsoleMetricExporter,
   type IMetricReader,
   PeriodicExportingMetricReader,
   type PushMetricExporter,
-  type ViewOptions,
 } from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import {
@@ -78,16 +77,11 @@ function otlpMetricExporter(protocol: "http/protobuf" | "http/json", url: string
     : import("@opentelemetry/exporter-metrics-otlp-proto").then((m) => new m.OTLPMetricExporter({ url }));
 }
 
-// http.server.request.duration is recorded by accessLog() with the Express
-// route; the copy instrumentation-http would record is dropped so each
-// request is counted once.
-const VIEWS: ViewOptions[] = [
-  {
-    meterName: "@opentelemetry/instrumentation-http",
-    instrumentName: "http.server.request.duration",
-    aggregation: { type: AggregationType.DROP },
-  },
-];
+// http.server.request.duration is recorded by accessLog() with the Express route, so
+// instrumentation-http's own copy is not wanted. A DROP view would still hash the attributes
+// and look up the storage on every request; a no-op meter costs nothing.
+const NOOP_METER_PROVIDER: MeterProvider = { getMeter: () => createNoopMeter() };
+const UNMETERED_INSTRUMENTATIONS = new Set(["@opentelemetry/instrumentation-http"]);
 
 const disabledHandler: MetricsRequestHandler = (_req, res) => {
   res.statusCode = 503;
@@ -154,12 +148,17 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     spanProcessors,
     sampler: options.sampler ?? samplerFor(env, plan.tracesExported || options.spanProcessors !== undefined),
     metricReaders: readers,
-    views: VIEWS,
     // Logs go through winston to stdout; no OTLP log exporter (and no connection errors).
     logRecordProcessors: [],
     instrumentations: options.instrumentations ?? [],
   });
   sdk.start();
+  // After start: NodeSDK hands every instrumentation the global meter provider.
+  for (const instrumentation of options.instrumentations ?? []) {
+    if (UNMETERED_INSTRUMENTATIONS.has(instrumentation.instrumentationName)) {
+      instrumentation.setMeterProvider(NOOP_METER_PROVIDER);
+    }
+  }
 
   const meterProvider = metrics.getMeterProvider();
   const stopRuntime = startRuntimeMetrics(meterProvider.getMeter(METER_NAME));
