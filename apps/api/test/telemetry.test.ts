@@ -117,6 +117,9 @@ describe("telemetry through a real server", () => {
     const root = byId.get(procedure.parentSpanId ?? "") && [...byId.values()].find((s) => !s.parentSpanId);
     expect(root?.kind).toBe(2); // SERVER: the HTTP span
     expect(ancestors.at(-1)).toBe(root?.name);
+    // A query's tRPC input travels in the URL; the span keeps that there was one, not what it said.
+    expect(attr(root as OtlpSpan, "url.path")).toBe("/trpc/tasks.list");
+    expect(attr(root as OtlpSpan, "url.query")).toBe("input=REDACTED");
     expect(ancestors.some((n) => /middleware|router|request handler/i.test(n))).toBe(true); // Express spans
     expect(attr(procedure, "rpc.system")).toBe("trpc");
     expect(String(attr(procedure, "taskmaster.user") ?? "")).not.toContain("@");

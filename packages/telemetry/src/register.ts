@@ -30,7 +30,12 @@ if (!telemetryEnv().OTEL_SDK_DISABLED) {
 
   await startTelemetry({
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? "") }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? ""),
+        // tRPC queries carry their input (search text, titles, ids) in ?input=: user data that
+        // must not reach url.query on every GET span.
+        redactedQueryParamsServer: ["input"],
+      }),
       new ExpressInstrumentation({ ignoreLayers: [isUntracedMiddlewareLayer] }),
       new IORedisInstrumentation(),
     ],
