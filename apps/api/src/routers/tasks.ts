@@ -1,9 +1,9 @@
 import type { Tx } from "@taskmaster/db";
-import { tasks } from "@taskmaster/db/schema";
+import { projects, tasks } from "@taskmaster/db/schema";
 import { serverTaskCreateInput, serverTaskUpdateInput } from "@taskmaster/security";
-import { isoDate, TASK_PRIORITIES, TASK_STATUSES, tag, uuid } from "@taskmaster/security/schemas";
+import { calendarRangeInput, isoDate, TASK_PRIORITIES, TASK_STATUSES, tag, uuid } from "@taskmaster/security/schemas";
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, between, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../lib/audit";
 import { decodeCursor, pageInput, toPage } from "../lib/cursor";
@@ -138,7 +138,43 @@ async function requireWritableProject(tx: Tx, userId: string, projectId: string)
 const completedAtFor = (status: string | undefined) =>
   status === undefined ? undefined : status === "done" ? sql`coalesce(${tasks.completedAt}, now())` : null;
 
+/** The most tasks one `tasks.calendar` answer carries; beyond it the answer says `truncated`. */
+export const CALENDAR_ROW_CAP = 500;
+
 export const tasksRouter = router({
+  /**
+   * Tasks due in `from..to` (inclusive, at most 42 days) across every project
+   * the caller can read, by due date (then high priority first). Visibility is RLS's alone: the
+   * join to projects only adds the name and colour (and skips archived
+   * projects, as the dashboard does). Per readable project the range is one
+   * scan of tasks_project_due_idx (project_id, due_date, id).
+   */
+  calendar: protectedProcedure.input(calendarRangeInput).query(async ({ ctx, input }) => {
+    const rows = await ctx.db
+      .select({
+        id: tasks.id,
+        title: tasks.title,
+        status: tasks.status,
+        priority: tasks.priority,
+        dueDate: tasks.dueDate,
+        projectId: tasks.projectId,
+        projectName: projects.name,
+        projectColor: projects.color,
+      })
+      .from(tasks)
+      .innerJoin(projects, eq(projects.id, tasks.projectId))
+      .where(and(between(tasks.dueDate, input.from, input.to), eq(projects.archived, false)))
+      .orderBy(asc(tasks.dueDate), asc(priorityRank), asc(tasks.id))
+      .limit(CALENDAR_ROW_CAP + 1);
+    const truncated = rows.length > CALENDAR_ROW_CAP;
+    const items = (truncated ? rows.slice(0, CALENDAR_ROW_CAP) : rows).map((r) => ({
+      ...r,
+      // The range predicate excludes nulls; the type does not know that.
+      dueDate: r.dueDate as string,
+    }));
+    return { from: input.from, to: input.to, items, truncated };
+  }),
+
   list: protectedProcedure.input(listInput).query(async ({ ctx, input }) => {
     const spec = sortSpec(input.sort);
     const filters: (SQL | undefined)[] = [eq(tasks.projectId, input.projectId)];

@@ -229,3 +229,34 @@ export type TaskUpdateInput = z.infer<typeof taskUpdateInput>;
 export type NoteCreateInput = z.infer<typeof noteCreateInput>;
 export type NoteUpdateInput = z.infer<typeof noteUpdateInput>;
 export type FocusStartInput = z.infer<typeof focusStartInput>;
+
+// ---------------------------------------------------------------- calendar
+
+/** The longest range `tasks.calendar` answers: six full weeks, the most a month grid shows. */
+export const CALENDAR_MAX_DAYS = 42;
+
+const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+
+/** {@link isoDate} with messages that name the field, for inputs with two dates. */
+function namedDate(field: string) {
+  return z
+    .string({ error: `${field} is required` })
+    .refine((s) => isoDate.safeParse(s).success, { error: `${field} must be a real date in the format YYYY-MM-DD` });
+}
+
+/** An inclusive range of due dates, `from` ≤ `to`, covering at most {@link CALENDAR_MAX_DAYS} days. */
+export const calendarRangeInput = z
+  .object({ from: namedDate("from"), to: namedDate("to") })
+  .strict()
+  .superRefine((v, ctx) => {
+    const days = dayNumber(v.to) - dayNumber(v.from) + 1;
+    if (days < 1) ctx.addIssue({ code: "custom", path: ["to"], message: "to must not be before from" });
+    else if (days > CALENDAR_MAX_DAYS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: `The range from..to must cover at most ${CALENDAR_MAX_DAYS} days`,
+      });
+  });
+
+export type CalendarRangeInput = z.infer<typeof calendarRangeInput>;
