@@ -157,6 +157,12 @@ test("settings list this device's session", async ({ onTestFailed }) => {
   await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
   await page.getByText("Setup key").waitFor();
   expect(await page.locator(".secret a").getAttribute("href")).toMatch(/^otpauth:\/\/totp\//);
+  // The QR code (a lazy chunk) is drawn as inline SVG, so it loads under the CSP without violations.
+  const qr = page.getByRole("img", { name: "QR code for your authenticator app" });
+  await qr.waitFor();
+  const box = await qr.boundingBox();
+  expect(box && box.width >= 100 && box.width === box.height).toBe(true);
+  expect(await qr.locator("rect").count()).toBeGreaterThan(100);
   await expectCleanScreen(w, "settings");
 });
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { changePasswordInput, totpCode } from "@taskmaster/security/schemas";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Field, FormError } from "../../components/Field";
 import { QueryError } from "../../components/QueryError";
 import { useAuth } from "../../lib/auth";
@@ -20,6 +20,9 @@ const codeForm: SafeParser<{ code: string }> = {
   },
 };
 const codeIdentity = (v: { code: string }) => v;
+
+// `qrcode` is only needed while enrolling, so it stays out of the initial bundle.
+const QrCode = lazy(() => import("./QrCode").then((m) => ({ default: m.QrCode })));
 
 function Sessions() {
   const trpc = useTRPC();
@@ -178,9 +181,12 @@ function Mfa() {
       ) : enrolment ? (
         <>
           <p>
-            Add this account to your authenticator app with the key below (or open the link on your phone), then enter
-            the 6-digit code it shows.
+            Scan this QR code with your authenticator app, or add the account with the key below (or open the link on
+            your phone), then enter the 6-digit code it shows.
           </p>
+          <Suspense fallback={<p className="loading">Loading QR code…</p>}>
+            <QrCode text={enrolment.otpauthUrl} label="QR code for your authenticator app" />
+          </Suspense>
           <dl className="secret">
             <dt>Setup key</dt>
             <dd>
