@@ -18,11 +18,14 @@ const ProjectPage = lazy(() => import("./pages/project/ProjectPage").then((m) =>
 const NotesPage = lazy(() => import("./pages/notes/NotesPage").then((m) => ({ default: m.NotesPage })));
 const NotePage = lazy(() => import("./pages/notes/NotePage").then((m) => ({ default: m.NotePage })));
 const FocusPage = lazy(() => import("./pages/focus/FocusPage").then((m) => ({ default: m.FocusPage })));
+// The month grid is the spec's other heavy view: a chunk of its own, like the dashboard chart.
+const CalendarPage = lazy(() => import("./pages/calendar/CalendarPage").then((m) => ({ default: m.CalendarPage })));
 const SettingsPage = lazy(() => import("./pages/settings/SettingsPage").then((m) => ({ default: m.SettingsPage })));
 
 const NAV = [
   { href: ROUTES.dashboard, label: "Dashboard" },
   { href: ROUTES.projects, label: "Projects" },
+  { href: ROUTES.calendar, label: "Calendar" },
   { href: ROUTES.notes, label: "Notes" },
   { href: ROUTES.focus, label: "Focus" },
   { href: ROUTES.settings, label: "Settings" },
@@ -89,6 +92,7 @@ function SignedInRoutes() {
         <Route path={ROUTES.notes} component={NotesPage} />
         <Route path={ROUTES.note}>{(p) => <NotePage key={p.noteId} noteId={p.noteId} />}</Route>
         <Route path={ROUTES.focus} component={FocusPage} />
+        <Route path={ROUTES.calendar}>{() => <CalendarPage />}</Route>
         <Route path={ROUTES.settings} component={SettingsPage} />
         <Route path={ROUTES.signIn}>
           <Redirect to={ROUTES.dashboard} replace />

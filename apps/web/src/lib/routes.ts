@@ -12,6 +12,7 @@ export const ROUTES = {
   notes: "/notes",
   note: "/notes/:noteId",
   focus: "/focus",
+  calendar: "/calendar",
   settings: "/settings",
 } as const;
 
