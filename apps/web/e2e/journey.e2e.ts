@@ -104,6 +104,45 @@ test("filters and search narrow the list and live in the URL", async ({ onTestFa
   await expectCleanScreen(w, "project view filtered");
 });
 
+test("the calendar shows a task on its due date, in the browser's time zone", async ({ onTestFailed }) => {
+  onTestFailed(() => screenshotOnFailure(w.page, "journey-calendar"));
+  const { page } = w;
+  // Today as the browser sees it: the calendar's day boundaries are the user's, not the server's.
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  });
+  const list = page.getByRole("listbox", { name: "Tasks in Launch" });
+  await list.getByRole("option", { name: /Buy milk/ }).click();
+  const editor = page.getByRole("dialog", { name: "Edit task" });
+  await editor.getByLabel("Due date").fill(today);
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  await editor.waitFor({ state: "detached" });
+
+  await page.getByRole("link", { name: "Calendar", exact: true }).click();
+  await page.getByRole("heading", { name: "Calendar", level: 1 }).waitFor();
+  const monthName = await page.evaluate(() =>
+    new Date().toLocaleDateString(undefined, { month: "long", year: "numeric" }),
+  );
+  const grid = page.getByRole("table", { name: monthName });
+  const todayCell = grid.locator(`td[data-date="${today}"]`);
+  expect(await todayCell.getAttribute("aria-current")).toBe("date");
+  const task = todayCell.getByRole("link", { name: "Buy milk (Launch)" });
+  await task.waitFor();
+  await expectCleanScreen(w, "calendar");
+
+  // Away and back: next month has no such cell highlighted; Today returns.
+  await page.getByRole("button", { name: "Next month" }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.get("month")).not.toBeNull();
+  await page.getByRole("button", { name: "Today" }).click();
+  await task.waitFor();
+  expect(new URL(page.url()).search).toBe("");
+
+  // The task links to its project.
+  await task.click();
+  await page.getByRole("listbox", { name: "Tasks in Launch" }).waitFor();
+});
+
 test("writes and edits a note", async ({ onTestFailed }) => {
   onTestFailed(() => screenshotOnFailure(w.page, "journey-notes"));
   const { page } = w;
