@@ -30,10 +30,7 @@ export function weekday(date: string): number {
   return toUtc(date).getUTCDay();
 }
 
-/** The user's time zone, as the browser reports it (UTC if it reports none). */
-export function userTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-}
+export { userTimeZone } from "../../lib/time-zone";
 
 /** Today's date in `timeZone`: the day boundary is the user's midnight, not UTC's. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {

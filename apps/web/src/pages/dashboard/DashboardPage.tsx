@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
 import { QueryError } from "../../components/QueryError";
 import { formatMinutes } from "../../lib/format";
+import { userTimeZone } from "../../lib/time-zone";
 import { useTRPC } from "../../lib/trpc";
 import { usePageTitle } from "../../lib/use-page-title";
 
@@ -20,7 +21,8 @@ function Stat({ label, value, tone }: { label: string; value: string | number; t
 export function DashboardPage() {
   const trpc = useTRPC();
   const headingRef = usePageTitle("Dashboard");
-  const summary = useQuery(trpc.dashboard.summary.queryOptions());
+  // "Due today" and "overdue" are counted from the user's midnight, not UTC's.
+  const summary = useQuery(trpc.dashboard.summary.queryOptions({ timeZone: userTimeZone() }));
   const data = summary.data;
 
   return (

@@ -5,6 +5,7 @@ import { Field, FormError } from "../../components/Field";
 import { QueryError } from "../../components/QueryError";
 import { describeError } from "../../lib/errors";
 import { formatDateTime, formatMinutes } from "../../lib/format";
+import { userTimeZone } from "../../lib/time-zone";
 import { type FocusSession, useTRPC } from "../../lib/trpc";
 import { useForm } from "../../lib/use-form";
 import { usePageTitle } from "../../lib/use-page-title";
@@ -127,7 +128,8 @@ export function FocusPage() {
   const trpc = useTRPC();
   const headingRef = usePageTitle("Focus");
   const current = useQuery(trpc.focus.current.queryOptions());
-  const stats = useQuery(trpc.focus.stats.queryOptions({ days: 7 }));
+  // Minutes per day, with days starting at the user's midnight.
+  const stats = useQuery(trpc.focus.stats.queryOptions({ days: 7, timeZone: userTimeZone() }));
   const history = useInfiniteQuery(
     trpc.focus.list.infiniteQueryOptions({}, { initialCursor: null, getNextPageParam: (last) => last.nextCursor }),
   );
