@@ -3,6 +3,8 @@
 // exporting them over OTLP (B), loaded in interleaved rounds in one run.
 // Usage: npm run bench:tracing [-- --rounds 3 --seconds 6 --connections 10 --concurrent]
 // --concurrent loads A and B at the same time on the same core instead of one after the other.
+// --traced-env NAME=VALUE (repeatable) changes the traced side, e.g. to measure a sampling ratio:
+//   --traced-env OTEL_TRACES_SAMPLER=parentbased_traceidratio --traced-env OTEL_TRACES_SAMPLER_ARG=0.1
 // BENCH_OTLP_PROTOCOL=http/json compares the JSON exporter with the default protobuf one;
 // BENCH_NODE=/path/to/node runs the API servers on another Node.js (the image uses the current LTS).
 import { randomBytes } from "node:crypto";
@@ -27,12 +29,26 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "6" },
     connections: { type: "string", default: "10" },
     concurrent: { type: "boolean", default: false },
+    // Extra variables for the traced side only, e.g. --traced-env OTEL_TRACES_SAMPLER=parentbased_traceidratio.
+    "traced-env": { type: "string", multiple: true, default: [] },
   },
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const concurrent = values.concurrent;
+const tracedEnv = Object.fromEntries(
+  (values["traced-env"] ?? []).map((pair) => {
+    const eq = pair.indexOf("=");
+    if (eq < 1) throw new Error(`--traced-env takes NAME=VALUE, got "${pair}"`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  }),
+);
+const traced = Object.keys(tracedEnv).length
+  ? `traced (${Object.entries(tracedEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")})`
+  : "tracing 100 %";
 
 buildApi();
 const pinning = pinLoadGenerator();
@@ -51,6 +67,7 @@ const on = await startApi(db.appUrl, {
   OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
   OTEL_METRICS_EXPORTER: "none",
   ...(process.env.BENCH_OTLP_PROTOCOL ? { OTEL_EXPORTER_OTLP_PROTOCOL: process.env.BENCH_OTLP_PROTOCOL } : {}),
+  ...tracedEnv,
 });
 try {
   const token = await signUp(off, "bench@example.com");
@@ -103,7 +120,7 @@ try {
       cpuB.push(rb.cpuMicrosPerRequest);
     }
     console.log(
-      `round ${i + 1}: SDK disabled ${ra.rps.toFixed(0)} req/s (p99 ${ra.p99} ms${cpu(ra.cpuMicrosPerRequest)}) | tracing 100 % ${rb.rps.toFixed(0)} req/s (p99 ${rb.p99} ms${cpu(rb.cpuMicrosPerRequest)})`,
+      `round ${i + 1}: SDK disabled ${ra.rps.toFixed(0)} req/s (p99 ${ra.p99} ms${cpu(ra.cpuMicrosPerRequest)}) | ${traced} ${rb.rps.toFixed(0)} req/s (p99 ${rb.p99} ms${cpu(rb.cpuMicrosPerRequest)})`,
     );
   }
   const ratio = median(b) / median(a);
@@ -111,21 +128,21 @@ try {
   console.log(
     `\ntasks.list, ${rounds} ${concurrent ? "concurrent" : "interleaved"} rounds of ${seconds}s, ${connections} connections each; ${pinning}; API on Node ${serverNodeVersion()} (production bundle)`,
   );
-  console.log(`median req/s: SDK disabled ${median(a).toFixed(0)}, tracing 100 % ${median(b).toFixed(0)}`);
+  console.log(`median req/s: SDK disabled ${median(a).toFixed(0)}, ${traced} ${median(b).toFixed(0)}`);
   console.log(
     `throughput with tracing / without: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %); per round ${pairwise.map((r) => r.toFixed(2)).join(" ")}, median ${median(pairwise).toFixed(3)}`,
   );
   if (cpuA.length) {
     const cpuRatio = median(cpuB) / median(cpuA);
     console.log(
-      `API CPU per request: SDK disabled ${median(cpuA).toFixed(0)} µs, tracing 100 % ${median(cpuB).toFixed(0)} µs (+${((cpuRatio - 1) * 100).toFixed(1)} %)`,
+      `API CPU per request: SDK disabled ${median(cpuA).toFixed(0)} µs, ${traced} ${median(cpuB).toFixed(0)} µs (+${((cpuRatio - 1) * 100).toFixed(1)} %)`,
     );
   }
   console.log(`OTLP export requests received by the sink: ${sink.received}`);
   // Memory after sustained load, as the API itself reports it (for the capacity plan).
   for (const [name, api] of [
     ["SDK disabled", off],
-    ["tracing 100 %", on],
+    [traced, on],
   ] as const) {
     const health = (await (await fetch(`${api.url}/api/health`, { headers: behindProxy })).json()) as {
       services: { memory: { rssBytes: number; heapUsedBytes: number } };
