@@ -1,8 +1,9 @@
 import { createDatabase, type Database, withUserContext } from "@taskmaster/db";
 import { createTestDatabase, type TestDatabase } from "@taskmaster/db/testing";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CALENDAR_ROW_CAP } from "../src/routers/tasks";
+import { CALENDAR_ROW_CAP, calendarQuery } from "../src/routers/tasks";
 import { startTestServer, type TestServer } from "../src/testing";
 import { type ApiClient, browserClient, codeOf, errorOf, strongPassword } from "./support/client";
 
@@ -147,21 +148,32 @@ describe("tasks.calendar", () => {
     expect(dates).toEqual([...dates].sort());
   });
 
-  test("the range is served by tasks_project_due_idx per readable project", async () => {
+  test("the range is read from tasks_project_due_idx, not by scanning every user's tasks", async () => {
+    // Enough of someone else's tasks that reading them all costs more than the index: RLS hides
+    // them, but only an access path through Ada's projects keeps the statement from reading them.
+    const admin = postgres(db.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await admin`insert into tasks (project_id, creator_id, title, due_date, position)
+        select ${project.bobs}::uuid, owner_id, 'Bob busy ' || n, date '2026-01-01' + (n % 365), n
+        from projects, generate_series(1, 60000) n where id = ${project.bobs}::uuid`;
+      await admin`analyze tasks`;
+      await admin`analyze projects`;
+    } finally {
+      await admin.end();
+    }
     const database: Database = createDatabase(db.appUrl, { max: 1 });
     try {
       const plan = await withUserContext(database, adaId, async (tx) => {
-        // Test tables are tiny; a sequential scan would win on cost alone. Ask whether the index can serve.
-        await tx.execute(sql`set local enable_seqscan = off`);
-        const rows = await tx.execute<{ "QUERY PLAN": string }>(sql`explain
-          select t.id from tasks t join projects p on p.id = t.project_id
-          where t.due_date between '2026-03-01' and '2026-03-31' and not p.archived
-          order by t.due_date limit 501`);
+        const rows = await tx.execute<{ "QUERY PLAN": string }>(sql`explain ${calendarQuery(tx, MARCH)}`);
         return rows.map((r) => r["QUERY PLAN"]).join("\n");
       });
       expect(plan).toMatch(/tasks_project_due_idx/);
+      expect(plan).not.toMatch(/Seq Scan on tasks/);
     } finally {
       await database.close();
     }
+    // And the answer is still Ada's March, none of Bob's private tasks.
+    const march = await ada.tasks.calendar.query(MARCH);
+    expect(march.items.some((t) => t.title.startsWith("Bob busy"))).toBe(false);
   });
 });

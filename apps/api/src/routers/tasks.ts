@@ -141,31 +141,50 @@ const completedAtFor = (status: string | undefined) =>
 /** The most tasks one `tasks.calendar` answer carries; beyond it the answer says `truncated`. */
 export const CALENDAR_ROW_CAP = 500;
 
+/**
+ * The statement behind `tasks.calendar` (exported for its plan test). RLS decides which tasks
+ * are visible, but a policy is a filter, not an access path: with only the date range, Postgres
+ * read every task in the table and filtered (a sequential scan, 140 ms over 300k tasks for a user
+ * with 13k of them). Naming the readable projects explicitly, as an array so the planner does
+ * not turn it back into a semi-join, lets each project's range come from
+ * tasks_project_due_idx (27 ms for the same user, and it no longer grows with other users' data).
+ */
+export function calendarQuery(tx: Tx, range: { from: string; to: string }) {
+  const readableProjects = sql`array(select ${projects.id} from ${projects} where not ${projects.archived})`;
+  return tx
+    .select({
+      id: tasks.id,
+      title: tasks.title,
+      status: tasks.status,
+      priority: tasks.priority,
+      dueDate: tasks.dueDate,
+      projectId: tasks.projectId,
+      projectName: projects.name,
+      projectColor: projects.color,
+    })
+    .from(tasks)
+    .innerJoin(projects, eq(projects.id, tasks.projectId))
+    .where(
+      and(
+        sql`${tasks.projectId} = any(${readableProjects})`,
+        between(tasks.dueDate, range.from, range.to),
+        eq(projects.archived, false),
+      ),
+    )
+    .orderBy(asc(tasks.dueDate), asc(priorityRank), asc(tasks.id))
+    .limit(CALENDAR_ROW_CAP + 1);
+}
+
 export const tasksRouter = router({
   /**
    * Tasks due in `from..to` (inclusive, at most 42 days) across every project
    * the caller can read, by due date (then high priority first). Visibility is RLS's alone: the
    * join to projects only adds the name and colour (and skips archived
    * projects, as the dashboard does). Per readable project the range is one
-   * scan of tasks_project_due_idx (project_id, due_date, id).
+   * scan of tasks_project_due_idx (project_id, due_date, id): see calendarQuery.
    */
   calendar: protectedProcedure.input(calendarRangeInput).query(async ({ ctx, input }) => {
-    const rows = await ctx.db
-      .select({
-        id: tasks.id,
-        title: tasks.title,
-        status: tasks.status,
-        priority: tasks.priority,
-        dueDate: tasks.dueDate,
-        projectId: tasks.projectId,
-        projectName: projects.name,
-        projectColor: projects.color,
-      })
-      .from(tasks)
-      .innerJoin(projects, eq(projects.id, tasks.projectId))
-      .where(and(between(tasks.dueDate, input.from, input.to), eq(projects.archived, false)))
-      .orderBy(asc(tasks.dueDate), asc(priorityRank), asc(tasks.id))
-      .limit(CALENDAR_ROW_CAP + 1);
+    const rows = await calendarQuery(ctx.db, input);
     const truncated = rows.length > CALENDAR_ROW_CAP;
     const items = (truncated ? rows.slice(0, CALENDAR_ROW_CAP) : rows).map((r) => ({
       ...r,
