@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@taskmaster/db/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { appRouter } from "../src/routers";
 import { startTestServer, type TestServer } from "../src/testing";
 import { type ApiClient, browserClient, codeOf, errorOf, strongPassword } from "./support/client";
 
@@ -58,10 +59,12 @@ const calls: [string, (c: ApiClient) => Promise<unknown>][] = [
     (c) => c.projects.members.remove.mutate({ projectId: ids.project, userId: randomUUID() }),
   ],
   ["tasks.list", (c) => c.tasks.list.query({ projectId: ids.project })],
+  ["tasks.calendar", (c) => c.tasks.calendar.query({ from: "2026-03-01", to: "2026-03-31" })],
   ["tasks.get", (c) => c.tasks.get.query({ id: ids.task })],
   ["tasks.create", (c) => c.tasks.create.mutate({ projectId: ids.project, title: "x" })],
   ["tasks.update", (c) => c.tasks.update.mutate({ id: ids.task, title: "pwned" })],
   ["tasks.move", (c) => c.tasks.move.mutate({ id: ids.task, afterId: null })],
+  ["tasks.bulkStatus", (c) => c.tasks.bulkStatus.mutate({ ids: [ids.task], status: "done" })],
   ["tasks.delete", (c) => c.tasks.delete.mutate({ id: ids.task })],
   ["notes.list", (c) => c.notes.list.query()],
   ["notes.get", (c) => c.notes.get.query({ id: ids.note })],
@@ -76,7 +79,15 @@ const calls: [string, (c: ApiClient) => Promise<unknown>][] = [
   ["dashboard.summary", (c) => c.dashboard.summary.query()],
 ];
 
+// The ones anybody may call: signing up, signing in and refreshing a session.
+const PUBLIC = ["auth.signUp", "auth.signIn", "auth.refresh"];
+
 describe("without a session", () => {
+  test("the list above names every procedure of the router that is not public", () => {
+    const all = Object.keys(appRouter._def.procedures).sort();
+    expect(all.filter((p) => !PUBLIC.includes(p))).toEqual(calls.map(([name]) => name).sort());
+  });
+
   test.each(calls)("%s answers UNAUTHORIZED", async (_name, call) => {
     expect(await codeOf(call(anon))).toBe("UNAUTHORIZED");
   });
