@@ -81,3 +81,20 @@ test("seedLarge loads exact counts, gives the heavy user its share, and refuses 
   );
   await expect(seedLarge(admin, { users: 0, tasks: 1, password: "x" })).rejects.toThrow(/positive integer/);
 });
+
+test("the README's `npm run db:seed -- --users N --tasks M` reaches the seed script's flags", async () => {
+  const { execFile } = await import("node:child_process");
+  const root = new URL("../../../", import.meta.url).pathname;
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(
+      "npm",
+      ["run", "--silent", "db:seed", "--", "--users", "2", "--tasks", "7", "--prefix", "readme"],
+      { cwd: root, env: { ...process.env, DATABASE_URL: testDb.adminUrl }, timeout: 60_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+    ),
+  );
+  // Without the forwarding `--` npm took the flags as its own config and the script seeded the demo account.
+  expect(output).toMatch(/seeded 2 users, \d+ projects, 7 tasks/);
+  const [row] = await admin<{ n: number }[]>`select count(*)::int as n from users where email like 'readme-%'`;
+  expect(row?.n).toBe(2);
+}, 60_000);
