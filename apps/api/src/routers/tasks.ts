@@ -150,6 +150,7 @@ export const CALENDAR_ROW_CAP = 500;
  * tasks_project_due_idx (27 ms for the same user, and it no longer grows with other users' data).
  */
 export function calendarQuery(tx: Tx, range: { from: string; to: string }) {
+  // The projects RLS lets the caller read, minus archived ones (left off, as on the dashboard).
   const readableProjects = sql`array(select ${projects.id} from ${projects} where not ${projects.archived})`;
   return tx
     .select({
@@ -164,13 +165,7 @@ export function calendarQuery(tx: Tx, range: { from: string; to: string }) {
     })
     .from(tasks)
     .innerJoin(projects, eq(projects.id, tasks.projectId))
-    .where(
-      and(
-        sql`${tasks.projectId} = any(${readableProjects})`,
-        between(tasks.dueDate, range.from, range.to),
-        eq(projects.archived, false),
-      ),
-    )
+    .where(and(sql`${tasks.projectId} = any(${readableProjects})`, between(tasks.dueDate, range.from, range.to)))
     .orderBy(asc(tasks.dueDate), asc(priorityRank), asc(tasks.id))
     .limit(CALENDAR_ROW_CAP + 1);
 }
@@ -178,10 +173,10 @@ export function calendarQuery(tx: Tx, range: { from: string; to: string }) {
 export const tasksRouter = router({
   /**
    * Tasks due in `from..to` (inclusive, at most 42 days) across every project
-   * the caller can read, by due date (then high priority first). Visibility is RLS's alone: the
-   * join to projects only adds the name and colour (and skips archived
-   * projects, as the dashboard does). Per readable project the range is one
-   * scan of tasks_project_due_idx (project_id, due_date, id): see calendarQuery.
+   * the caller can read, by due date (then high priority first). Visibility is RLS's alone;
+   * archived projects are left off, as the dashboard does, and the join to projects only adds
+   * the name and colour. Per readable project the range is one scan of
+   * tasks_project_due_idx (project_id, due_date, id): see calendarQuery.
    */
   calendar: protectedProcedure.input(calendarRangeInput).query(async ({ ctx, input }) => {
     const rows = await calendarQuery(ctx.db, input);
