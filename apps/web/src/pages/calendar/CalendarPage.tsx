@@ -4,6 +4,7 @@ import { Link, useLocation, useSearch } from "wouter";
 import { ColorDot } from "../../components/ColorDot";
 import { QueryError } from "../../components/QueryError";
 import { projectPath } from "../../lib/routes";
+import { userTimeZone } from "../../lib/time-zone";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { usePageTitle } from "../../lib/use-page-title";
 import {
@@ -18,7 +19,6 @@ import {
   parseMonth,
   shiftMonth,
   todayIn,
-  userTimeZone,
 } from "./dates";
 
 type CalendarTask = RouterOutputs["tasks"]["calendar"]["items"][number];

@@ -30,8 +30,6 @@ export function weekday(date: string): number {
   return toUtc(date).getUTCDay();
 }
 
-export { userTimeZone } from "../../lib/time-zone";
-
 /** Today's date in `timeZone`: the day boundary is the user's midnight, not UTC's. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   const parts = new Intl.DateTimeFormat("en-US", {
@@ -55,8 +53,7 @@ export const monthOf = (date: string): Month => date.slice(0, 7) as Month;
 
 export function shiftMonth(month: Month, by: number): Month {
   const [y, m] = month.split("-").map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + by, 1));
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}` as Month;
+  return monthOf(fromUtc(new Date(Date.UTC(y, m - 1 + by, 1))));
 }
 
 /**
