@@ -2,7 +2,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { projectUpdateInput } from "@taskmaster/security/schemas";
 import { useCallback } from "react";
 import { Dialog } from "../../components/Dialog";
-import { Field, FormError } from "../../components/Field";
+import { FormError } from "../../components/Field";
+import { ProjectFields } from "../../components/ProjectFields";
 import { type Project, useTRPC } from "../../lib/trpc";
 import { useForm } from "../../lib/use-form";
 
@@ -39,14 +40,7 @@ export function ProjectSettingsDialog({ project, onClose }: { project: Project; 
         noValidate
         onSubmit={form.handleSubmit(() => update.mutate(projectUpdateInput.parse(toInput(form.values))))}
       >
-        <Field label="Project name" name="name" errors={form.errorsFor("name")}>
-          {(p) => <input {...p} {...form.bind("name")} />}
-        </Field>
-        <Field label="Colour" name="color" errors={form.errorsFor("color")}>
-          {(p) => (
-            <input {...p} type="color" value={form.values.color} onChange={(e) => form.set("color", e.target.value)} />
-          )}
-        </Field>
+        <ProjectFields form={form} />
         <FormError message={form.formError} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>

@@ -4,7 +4,8 @@ import { useState } from "react";
 import { Link, useLocation } from "wouter";
 import { ColorDot } from "../../components/ColorDot";
 import { Dialog } from "../../components/Dialog";
-import { Field, FormError } from "../../components/Field";
+import { FormError } from "../../components/Field";
+import { ProjectFields } from "../../components/ProjectFields";
 import { QueryError } from "../../components/QueryError";
 import { describeError } from "../../lib/errors";
 import { projectPath } from "../../lib/routes";
@@ -37,14 +38,7 @@ function NewProjectForm() {
       aria-label="New project"
       onSubmit={form.handleSubmit((data) => create.mutate(data))}
     >
-      <Field label="Project name" name="name" errors={form.errorsFor("name")}>
-        {(p) => <input {...p} {...form.bind("name")} />}
-      </Field>
-      <Field label="Colour" name="color" errors={form.errorsFor("color")}>
-        {(p) => (
-          <input {...p} type="color" value={form.values.color} onChange={(e) => form.set("color", e.target.value)} />
-        )}
-      </Field>
+      <ProjectFields form={form} />
       <button type="submit" className="button primary" disabled={create.isPending}>
         Create project
       </button>
