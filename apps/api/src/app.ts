@@ -17,6 +17,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { contextFactory } from "./context";
 import type { ApiDeps } from "./deps";
 import { healthRouter, type Lifecycle } from "./http/health";
+import { pipeline } from "./http/pipeline";
 import { describeError } from "./lib/describe-error";
 import { appRouter } from "./routers";
 
@@ -36,7 +37,7 @@ const MAX_BATCH_SIZE = 20;
 
 /**
  * Builds the app without listening and without globals, so tests can mount
- * it on an ephemeral port. Order follows the request path in SPEC §1.
+ * it on an ephemeral port.
  */
 export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks = {}): Express {
   const { config } = deps;
@@ -44,28 +45,38 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks =
   app.disable("x-powered-by");
   app.set("trust proxy", false); // client IPs come from the security package's explicit trusted-proxy check
 
-  app.use(requestId());
-  app.use((req, res, next) => {
-    res.locals.clientIp = clientIp(req, config.trustedProxies);
-    next();
-  });
-  for (const h of hooks.before ?? []) app.use(h);
-  app.use(securityHeaders({ upgradeInsecureRequests: config.production }));
+  // Few layers on purpose: see pipeline(). Order follows the request path in SPEC §1.
+  app.use(
+    pipeline("edge", [
+      requestId(),
+      (req, res, next) => {
+        res.locals.clientIp = clientIp(req, config.trustedProxies);
+        next();
+      },
+      ...(hooks.before ?? []),
+      securityHeaders({ upgradeInsecureRequests: config.production }),
+    ]),
+  );
   // Probes and scrapes come over plain HTTP from inside the cluster: a 301 would count as "up"
   // to a kubelet and break the Prometheus scrape. /metrics is protected by its bearer token.
-  app.use(healthRouter(deps, lifecycle));
+  app.use("/api/health", healthRouter(deps, lifecycle));
   if (hooks.metrics) app.get("/metrics", metricsAuth(config.metricsToken), hooks.metrics);
-  app.use(httpsRedirect({ enabled: config.production, trustedProxies: config.trustedProxies }));
-  app.use(corsPolicy({ allowedOrigins: config.allowedOrigins }));
-
-  if (hooks.globalRateLimit) app.use(hooks.globalRateLimit);
+  app.use(
+    pipeline("guards", [
+      httpsRedirect({ enabled: config.production, trustedProxies: config.trustedProxies }),
+      corsPolicy({ allowedOrigins: config.allowedOrigins }),
+      ...(hooks.globalRateLimit ? [hooks.globalRateLimit] : []),
+    ]),
+  );
   if (hooks.vitals) app.post("/api/vitals", hooks.vitals);
 
-  app.use(cookieParser());
   app.use(
     "/trpc",
-    csrfGuard({ allowedOrigins: config.allowedOrigins, header: "x-taskmaster-client" }),
-    jsonBodyGuard({ limit: config.bodyLimitBytes }),
+    pipeline("trpc guards", [
+      cookieParser(),
+      csrfGuard({ allowedOrigins: config.allowedOrigins, header: "x-taskmaster-client" }),
+      jsonBodyGuard({ limit: config.bodyLimitBytes }),
+    ]),
     tracedLayer(
       "trpc",
       createExpressMiddleware({

@@ -29,7 +29,8 @@ type Req = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
 export function routeOf(req: Req): string | undefined {
   const base = req.baseUrl ?? "";
   const path = req.route?.path;
-  if (typeof path === "string") return `${base}${path}` || "/";
+  // A router mounted at /api/health serves its "/" route as /api/health, not /api/health/.
+  if (typeof path === "string") return (path === "/" && base ? base : `${base}${path}`) || "/";
   return base || undefined;
 }
 

@@ -31,6 +31,14 @@ beforeAll(async () => {
     res.json({ ok: true });
   });
   app.get("/private-metrics", metricsHandler({ token: "s3cret-token-value" }));
+  const health = express.Router();
+  health.get("/", (_req, res) => {
+    res.json({ ok: true });
+  });
+  health.get("/live", (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use("/health", health);
 });
 afterAll(() => shutdownTelemetry());
 
@@ -76,6 +84,16 @@ describe("GET /metrics", () => {
     expect(access[0]?.duration_ms).toBeTypeOf("number");
     expect(JSON.stringify(access[0])).not.toContain("abc");
     expect(JSON.stringify(access[0])).not.toContain("/tasks/99");
+  });
+
+  it("names a mounted router's routes after the mount path, its root without a trailing slash", async () => {
+    lines.length = 0;
+    await withServer(app, async (base) => {
+      await fetch(`${base}/health`);
+      await fetch(`${base}/health/live`);
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    expect(lines.filter((l) => l.message === "request").map((l) => l.route)).toEqual(["/health", "/health/live"]);
   });
 
   it.skipIf(skipWithoutPromtool)("serves text that promtool check metrics accepts", async () => {

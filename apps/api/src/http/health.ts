@@ -47,7 +47,7 @@ function memory(degradedBytes: number) {
 const worst = (statuses: Status[]): Status =>
   statuses.includes("unhealthy") ? "unhealthy" : statuses.includes("degraded") ? "degraded" : "healthy";
 
-/** Health endpoints: mounted before any rate limiter, so probes are never limited. */
+/** Health endpoints, mounted at /api/health before any rate limiter, so probes are never limited. */
 export function healthRouter(deps: ApiDeps, lifecycle: Lifecycle): Router {
   const r = createRouter();
   const noStore = (res: { setHeader(k: string, v: string): void }) => res.setHeader("Cache-Control", "no-store");
@@ -70,12 +70,12 @@ export function healthRouter(deps: ApiDeps, lifecycle: Lifecycle): Router {
       }),
     );
 
-  r.get("/api/health/live", (_req, res) => {
+  r.get("/live", (_req, res) => {
     noStore(res);
     res.json({ status: "ok", uptimeSeconds: Math.round((Date.now() - lifecycle.startedAt) / 1000) });
   });
 
-  r.get("/api/health/ready", async (_req, res) => {
+  r.get("/ready", async (_req, res) => {
     noStore(res);
     if (!lifecycle.ready) {
       res.status(503).json({ status: "shutting_down" });
@@ -86,7 +86,7 @@ export function healthRouter(deps: ApiDeps, lifecycle: Lifecycle): Router {
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not_ready", checks });
   });
 
-  r.get("/api/health", async (_req, res) => {
+  r.get("/", async (_req, res) => {
     noStore(res);
     const [checks, disk] = await Promise.all([
       runChecks(),
