@@ -167,9 +167,28 @@ describe("telemetry through a real server", () => {
     expect(JSON.stringify(exported)).toContain("http.server.request.duration");
   });
 
+  test("a mutation, whose body arrives after the request event, is traced under its HTTP span too", async () => {
+    const creates = () => spans.filter((s) => s.name === "trpc.projects.create");
+    const before = creates().length;
+    const res = await trpc("projects.create", { name: "Posted" }, token);
+    expect(res.status).toBe(200);
+    const procedure = await until(() => creates()[before]);
+    const trace = () => spans.filter((s) => s.traceId === procedure.traceId);
+    const root = await until(() => trace().find((s) => s.kind === 2));
+    expect(attr(root, "http.request.method")).toBe("POST");
+    const tx = await until(() =>
+      trace().find((s) => s.name === "db.transaction" && s.parentSpanId === procedure.spanId),
+    );
+    expect(trace().some((s) => s.name === "insert projects" && s.parentSpanId === tx.spanId)).toBe(true);
+  });
+
   test("every log line of a traced request carries that trace id and the request id", async () => {
     const procedure = await until(() => spans.find((s) => s.name === "trpc.tasks.list"));
-    const line = await until(() => jsonLogLines(server).find((l) => l.trace_id === procedure.traceId));
+    // The access line is written from the response's 'finish' listener, outside the handler's async chain.
+    const line = await until(() =>
+      jsonLogLines(server).find((l) => l.message === "request" && l.trace_id === procedure.traceId),
+    );
+    expect(line.route).toBe("/trpc");
     expect(line.request_id).toMatch(/^[\w-]{8,64}$/);
     expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
     expect(server.output.join("")).not.toContain("Correct-Horse-9-battery");

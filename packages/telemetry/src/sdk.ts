@@ -30,6 +30,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { exportPlan, samplerFor } from "./config";
+import { EmitterBindingContextManager } from "./context-manager";
 import { parseTelemetryEnv, telemetryEnv } from "./env";
 import { METER_NAME, startRuntimeMetrics } from "./metrics";
 import { telemetryState } from "./state";
@@ -151,6 +152,7 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     // Logs go through winston to stdout; no OTLP log exporter (and no connection errors).
     logRecordProcessors: [],
     instrumentations: options.instrumentations ?? [],
+    contextManager: new EmitterBindingContextManager(),
   });
   sdk.start();
   // After start: NodeSDK hands every instrumentation the global meter provider.

@@ -68,11 +68,18 @@ describe("OTLP/HTTP export from the --import entry", () => {
         JSON.parse(t.body.toString()).resourceSpans.flatMap((rs: { scopeSpans: Array<{ spans: unknown[] }> }) =>
           rs.scopeSpans.flatMap((ss) => ss.spans),
         ),
-      ) as Array<{ name: string }>;
+      ) as Array<{ name: string; traceId: string; kind: number }>;
       const names = spans.map((s) => s.name);
+      // Context follows the request into callbacks of its body stream (the context manager's emitter binding).
+      const afterBody = spans.find((s) => s.name === "fixture.after-body");
+      const postServer = spans.find((s) => s.name === "POST /fixture/body");
+      expect(postServer?.kind).toBe(2);
+      expect(afterBody?.traceId).toBe(postServer?.traceId);
       // The server span is named after the Express route: the ESM loader hook patched express.
       expect(names).toContain("GET /fixture/:id");
-      expect(names.filter((n) => n.startsWith("request handler"))).toHaveLength(1);
+      const getServer = spans.find((s) => s.name === "GET /fixture/:id");
+      const handlers = spans.filter((s) => s.name.startsWith("request handler") && s.traceId === getServer?.traceId);
+      expect(handlers).toHaveLength(1);
       const resource = JSON.stringify(JSON.parse(traces[0]?.body.toString() ?? "{}").resourceSpans[0].resource);
       expect(resource).toContain("otlp-fixture");
 
