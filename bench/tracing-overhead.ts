@@ -3,6 +3,7 @@
 // exporting them over OTLP (B), loaded in interleaved rounds in one run.
 // Usage: npm run bench:tracing [-- --rounds 3 --seconds 6 --connections 10 --concurrent]
 // --concurrent loads A and B at the same time on the same core instead of one after the other.
+// --env NAME=VALUE (repeatable) changes both sides, e.g. --env NODE_OPTIONS=--max-semi-space-size=32.
 // --traced-env NAME=VALUE (repeatable) changes the traced side, e.g. to measure a sampling ratio:
 //   --traced-env OTEL_TRACES_SAMPLER=parentbased_traceidratio --traced-env OTEL_TRACES_SAMPLER_ARG=0.1
 // BENCH_OTLP_PROTOCOL=http/json compares the JSON exporter with the default protobuf one;
@@ -31,19 +32,24 @@ const { values } = parseArgs({
     concurrent: { type: "boolean", default: false },
     // Extra variables for the traced side only, e.g. --traced-env OTEL_TRACES_SAMPLER=parentbased_traceidratio.
     "traced-env": { type: "string", multiple: true, default: [] },
+    // Extra variables for both sides, e.g. --env NODE_OPTIONS=--max-semi-space-size=32.
+    env: { type: "string", multiple: true, default: [] },
   },
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const concurrent = values.concurrent;
-const tracedEnv = Object.fromEntries(
-  (values["traced-env"] ?? []).map((pair) => {
-    const eq = pair.indexOf("=");
-    if (eq < 1) throw new Error(`--traced-env takes NAME=VALUE, got "${pair}"`);
-    return [pair.slice(0, eq), pair.slice(eq + 1)];
-  }),
-);
+const envPairs = (pairs: string[] | undefined, flag: string) =>
+  Object.fromEntries(
+    (pairs ?? []).map((pair) => {
+      const eq = pair.indexOf("=");
+      if (eq < 1) throw new Error(`${flag} takes NAME=VALUE, got "${pair}"`);
+      return [pair.slice(0, eq), pair.slice(eq + 1)];
+    }),
+  );
+const tracedEnv = envPairs(values["traced-env"], "--traced-env");
+const bothEnv = envPairs(values.env, "--env");
 const traced = Object.keys(tracedEnv).length
   ? `traced (${Object.entries(tracedEnv)
       .map(([k, v]) => `${k}=${v}`)
@@ -59,9 +65,10 @@ const shared = {
   JWT_SECRET: randomBytes(32).toString("base64url"),
   ENCRYPTION_KEYS: `b1:${randomBytes(32).toString("base64")}`,
 };
-const off = await startApi(db.appUrl, { ...shared, OTEL_SDK_DISABLED: "true" });
+const off = await startApi(db.appUrl, { ...shared, ...bothEnv, OTEL_SDK_DISABLED: "true" });
 const on = await startApi(db.appUrl, {
   ...shared,
+  ...bothEnv,
   OTEL_SDK_DISABLED: "false",
   OTEL_TRACES_SAMPLER: "always_on",
   OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
@@ -126,7 +133,13 @@ try {
   const ratio = median(b) / median(a);
   const pairwise = a.map((x, i) => (b[i] ?? 0) / x);
   console.log(
-    `\ntasks.list, ${rounds} ${concurrent ? "concurrent" : "interleaved"} rounds of ${seconds}s, ${connections} connections each; ${pinning}; API on Node ${serverNodeVersion()} (production bundle)`,
+    `\ntasks.list, ${rounds} ${concurrent ? "concurrent" : "interleaved"} rounds of ${seconds}s, ${connections} connections each; ${pinning}; API on Node ${serverNodeVersion()} (production bundle)${
+      Object.keys(bothEnv).length
+        ? `; both sides: ${Object.entries(bothEnv)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")}`
+        : ""
+    }`,
   );
   console.log(`median req/s: SDK disabled ${median(a).toFixed(0)}, ${traced} ${median(b).toFixed(0)}`);
   console.log(
