@@ -43,8 +43,18 @@ function bindEmitter(manager: AsyncLocalStorageContextManager, context: Context,
   const emit = emitter.emit;
   emitter.emit = function boundEmit(this: EventEmitter, ...args: Parameters<EventEmitter["emit"]>) {
     // No thisArg: with() would allocate a bound function on every event.
-    return manager.with(context, callEmit, undefined, emit, this, args);
+    return manager.with(emitter[kBoundContext] as Context, callEmit, undefined, emit, this, args);
   } as EventEmitter["emit"];
+}
+
+/**
+ * Moves an emitter this manager bound to a context derived from the one it
+ * was bound to (the request context adds its request id to the HTTP span's).
+ * Does nothing to an emitter that was not bound here.
+ */
+export function rebindEmitter(emitter: EventEmitter, context: Context): void {
+  const bindable = emitter as Bindable;
+  if (bindable[kBoundContext] !== undefined) bindable[kBoundContext] = context;
 }
 
 function callEmit(emit: EventEmitter["emit"], self: EventEmitter, args: Parameters<EventEmitter["emit"]>): boolean {

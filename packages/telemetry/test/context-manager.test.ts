@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { type Context, createContextKey, ROOT_CONTEXT } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { EmitterBindingContextManager } from "../src/context-manager";
+import { EmitterBindingContextManager, rebindEmitter } from "../src/context-manager";
 
 const key = createContextKey("test key");
 const ctx = (value: string): Context => ROOT_CONTEXT.setValue(key, value);
@@ -78,5 +78,24 @@ describe("EmitterBindingContextManager", () => {
   it("still binds plain functions like the SDK's manager", () => {
     const fn = manager.bind(ctx("bound"), () => current());
     expect(manager.with(ctx("other"), fn)).toBe("bound");
+  });
+});
+
+describe("rebindEmitter", () => {
+  const manager = new EmitterBindingContextManager().enable();
+  const current = () => manager.active().getValue(key);
+
+  it("moves an emitter this manager bound, and leaves others alone", () => {
+    const bound = new EventEmitter();
+    const other = new EventEmitter();
+    manager.bind(ctx("http"), bound);
+    rebindEmitter(bound, ctx("http + request id"));
+    rebindEmitter(other, ctx("never"));
+    const seen: unknown[] = [];
+    bound.on("finish", () => seen.push(current()));
+    other.on("finish", () => seen.push(current()));
+    bound.emit("finish");
+    other.emit("finish");
+    expect(seen).toEqual(["http + request id", undefined]);
   });
 });
