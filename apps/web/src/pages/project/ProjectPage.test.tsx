@@ -1,15 +1,12 @@
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
+import { afterEach, beforeAll, expect, test, vi } from "vitest";
 import { renderApp } from "../../test/render";
+import { fixtureTask, fixtureTaskId, stubListLayout } from "../../test/task-list";
 import { type Answer, fakeTrpcFetch } from "../../test/trpc-fetch";
 import { ProjectPage } from "./ProjectPage";
-import { ROW_HEIGHT } from "./TaskList";
 
-const sizes = Object.getOwnPropertyDescriptors(HTMLElement.prototype);
+stubListLayout();
 beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 720 });
-  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => ROW_HEIGHT });
   // jsdom has <dialog> without the modal API.
   HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
     this.open = true;
@@ -18,12 +15,6 @@ beforeAll(() => {
     this.open = false;
   };
 });
-afterAll(() => {
-  for (const key of ["clientHeight", "clientWidth", "offsetHeight"] as const) {
-    const original = sizes[key];
-    if (original) Object.defineProperty(HTMLElement.prototype, key, original);
-  }
-});
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
@@ -31,22 +22,8 @@ afterEach(() => {
 });
 
 const PROJECT_ID = "10000000-0000-4000-8000-000000000000";
-const taskId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
-const task = (i: number) => ({
-  id: taskId(i),
-  projectId: PROJECT_ID,
-  creatorId: "u",
-  title: `Task ${i}`,
-  description: "",
-  status: "todo",
-  priority: "medium",
-  tags: [],
-  dueDate: null,
-  position: i,
-  completedAt: null,
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-});
+const taskId = fixtureTaskId;
+const task = (i: number) => fixtureTask(i, { projectId: PROJECT_ID });
 
 function setup(
   role: "owner" | "editor" | "viewer",

@@ -1,41 +1,17 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
-import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import type { Task } from "../../lib/trpc";
+import { fixtureTask, stubListLayout } from "../../test/task-list";
 import { ROW_HEIGHT, TaskList } from "./TaskList";
 
 // jsdom does no layout: give the scroll viewport the size it has in a browser.
 const VIEWPORT = 720;
-const sizes = Object.getOwnPropertyDescriptors(HTMLElement.prototype);
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => VIEWPORT });
-  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => ROW_HEIGHT });
-});
-afterAll(() => {
-  for (const key of ["clientHeight", "clientWidth", "offsetHeight"] as const) {
-    const original = sizes[key];
-    if (original) Object.defineProperty(HTMLElement.prototype, key, original);
-  }
-});
+stubListLayout(VIEWPORT);
 afterEach(cleanup);
 
 function makeTasks(n: number): Task[] {
-  return Array.from({ length: n }, (_, i) => ({
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
-    projectId: "p",
-    creatorId: "u",
-    title: `Task ${i + 1}`,
-    description: "",
-    status: "todo",
-    priority: "medium",
-    tags: [],
-    dueDate: null,
-    position: i,
-    completedAt: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-  }));
+  return Array.from({ length: n }, (_, i) => fixtureTask(i, { title: `Task ${i + 1}` }));
 }
 
 function renderList(tasks: Task[], extra: Partial<Parameters<typeof TaskList>[0]> = {}) {
