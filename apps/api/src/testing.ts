@@ -10,6 +10,23 @@ export interface TestServer {
 }
 
 /**
+ * The variables every test API server gets, in process or as its own
+ * process: fresh secrets per server (tests never depend on a key that lives
+ * in the repo) and a rate-limit key prefix of its own, so the counters of one
+ * test server never leak into another's, even on a shared Redis.
+ */
+export function testServerEnv(databaseUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: randomBytes(32).toString("base64url"),
+    ENCRYPTION_KEYS: `t1:${randomBytes(32).toString("base64")}`,
+    RATE_LIMIT_API_POINTS: "100000",
+    RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(6).toString("hex")}`,
+  };
+}
+
+/**
  * The real API on an ephemeral port, for tests in any package: the given
  * database URL must be the app_api login (`createTestDatabase().appUrl`).
  */
@@ -19,14 +36,7 @@ export async function startTestServer(options: {
   env?: Record<string, string | undefined>;
 }): Promise<TestServer> {
   const env: Env = parseEnv({
-    NODE_ENV: "test",
-    DATABASE_URL: options.databaseUrl,
-    // Fresh secrets per server: tests never depend on a key that lives in the repo.
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-    ENCRYPTION_KEYS: `t1:${randomBytes(32).toString("base64")}`,
-    RATE_LIMIT_API_POINTS: "100000",
-    // Counters of one test server never leak into another's, even on a shared Redis.
-    RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(6).toString("hex")}`,
+    ...testServerEnv(options.databaseUrl),
     LOG_LEVEL: "warn",
     ...(options.webDist ? { WEB_DIST: options.webDist } : {}),
     ...options.env,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { freePort } from "@taskmaster/db/testing";
+import { testServerEnv } from "../../src/testing";
 
 export interface ServerProcess {
   base: string;
@@ -31,15 +31,10 @@ export async function startServerProcess(options: {
       cwd: path.join(import.meta.dirname, "../.."),
       env: {
         ...process.env,
-        NODE_ENV: "test",
+        // The process inherits REDIS_URL in CI: the prefix keeps its counters apart from other runs'.
+        ...testServerEnv(options.databaseUrl),
         PORT: String(port),
         HOST: "127.0.0.1",
-        DATABASE_URL: options.databaseUrl,
-        JWT_SECRET: randomBytes(32).toString("base64url"),
-        ENCRYPTION_KEYS: `p1:${randomBytes(32).toString("base64")}`,
-        RATE_LIMIT_API_POINTS: "100000",
-        // The process inherits REDIS_URL in CI: its counters must not share keys with other runs.
-        RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(6).toString("hex")}`,
         OTEL_SDK_DISABLED: "true",
         LOG_LEVEL: "info",
         ...options.env,
