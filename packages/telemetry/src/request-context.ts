@@ -64,10 +64,10 @@ export function requestContextMiddleware() {
     requestContext.run({ requestId }, () => {
       // instrumentation-http bound the request and response to the context it made before this
       // middleware ran; their listeners ('finish', 'close', body callbacks) get the request id too.
-      if (telemetryState().handles) {
-        rebindEmitter(req, context.active());
-        rebindEmitter(res, context.active());
-      }
+      // (Without the SDK nothing bound them, and rebindEmitter leaves them alone.)
+      const withRequestId = context.active();
+      rebindEmitter(req, withRequestId);
+      rebindEmitter(res, withRequestId);
       next();
     });
   };
