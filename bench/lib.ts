@@ -1,14 +1,19 @@
 // Shared plumbing for the benchmarks: a scratch database, API processes, load rounds.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { freePort, startEmbeddedPostgres } from "../packages/db/src/embedded";
-import { createTemplateDatabase, createTestDatabase, dropDatabase } from "../packages/db/src/testing/harness";
+import { freePort } from "../packages/db/src/embedded";
+import {
+  createTemplateDatabase,
+  createTestDatabase,
+  dropDatabase,
+  testPostgres,
+} from "../packages/db/src/testing/harness";
 
 /** What the load balancer adds: the API then treats the request as HTTPS. */
 export const behindProxy = { "x-forwarded-proto": "https" };
@@ -17,26 +22,15 @@ export const root = path.resolve(import.meta.dirname, "..");
 
 /** A migrated scratch database on TEST_DATABASE_URL/DATABASE_URL, or on a throw-away embedded server. */
 export async function scratchDatabase() {
-  let adminUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  let stopEmbedded = async () => {};
-  if (!adminUrl) {
-    const server = await startEmbeddedPostgres({
-      dataDir: mkdtempSync(path.join(tmpdir(), "tm-bench-")),
-      port: await freePort(),
-      ephemeral: true,
-    });
-    adminUrl = server.adminUrl;
-    stopEmbedded = server.stop;
-  }
-  const template = await createTemplateDatabase(adminUrl);
-  const db = await createTestDatabase(adminUrl, template);
-  const url = adminUrl;
+  const server = await testPostgres();
+  const template = await createTemplateDatabase(server.adminUrl);
+  const db = await createTestDatabase(server.adminUrl, template);
   return {
     ...db,
     cleanup: async () => {
       await db.drop();
-      await dropDatabase(url, template);
-      await stopEmbedded();
+      await dropDatabase(server.adminUrl, template);
+      await server.stop();
     },
   };
 }

@@ -1,9 +1,5 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, startEmbeddedPostgres } from "../embedded";
-import { createTemplateDatabase, dropDatabase } from "./harness";
+import { createTemplateDatabase, dropDatabase, testPostgres } from "./harness";
 import "./provided";
 
 /**
@@ -12,25 +8,12 @@ import "./provided";
  * database is cloned from.
  */
 export default async function setup(project: TestProject) {
-  const configured = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  let adminUrl: string;
-  if (configured) {
-    adminUrl = configured;
-  } else {
-    const server = await startEmbeddedPostgres({
-      dataDir: mkdtempSync(path.join(tmpdir(), "tm-pg-")),
-      port: await freePort(),
-      ephemeral: true,
-    });
-    adminUrl = server.adminUrl;
-    stopEmbedded = server.stop;
-  }
+  const { adminUrl, stop } = await testPostgres();
   const template = await createTemplateDatabase(adminUrl);
   project.provide("pgAdminUrl", adminUrl);
   project.provide("pgTemplate", template);
   return async () => {
     await dropDatabase(adminUrl, template);
-    await stopEmbedded?.();
+    await stop();
   };
 }

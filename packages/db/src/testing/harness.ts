@@ -1,5 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import postgres from "postgres";
+import { freePort, startEmbeddedPostgres } from "../embedded";
 import { migrate } from "../migrate";
 import { deriveLoginPassword, setLoginPassword } from "../roles";
 import { API_LOGIN_ROLE, withCredentials, withDatabase } from "../urls";
@@ -11,6 +15,28 @@ export interface TestDatabase {
   /** The API's login role (app_api) on this database: what RLS tests must use. */
   appUrl: string;
   drop: () => Promise<void>;
+}
+
+export interface TestPostgres {
+  /** Superuser URL of the server (its `postgres` database). */
+  adminUrl: string;
+  /** Stops the embedded server; nothing for a configured one. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * The PostgreSQL server for tests and benchmarks: TEST_DATABASE_URL (or
+ * DATABASE_URL) when set, else a throw-away embedded one on a free port.
+ */
+export async function testPostgres(): Promise<TestPostgres> {
+  const configured = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  if (configured) return { adminUrl: configured, stop: async () => {} };
+  const server = await startEmbeddedPostgres({
+    dataDir: mkdtempSync(path.join(tmpdir(), "tm-pg-")),
+    port: await freePort(),
+    ephemeral: true,
+  });
+  return { adminUrl: server.adminUrl, stop: server.stop };
 }
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
