@@ -68,7 +68,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle, hooks: AppHooks =
       ...(hooks.globalRateLimit ? [hooks.globalRateLimit] : []),
     ]),
   );
-  if (hooks.vitals) app.post("/api/vitals", hooks.vitals);
+  if (hooks.vitals) app.post("/api/vitals", tracedLayer("vitals", hooks.vitals, "request_handler"));
 
   app.use(
     "/trpc",

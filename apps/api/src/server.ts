@@ -1,8 +1,12 @@
+import { createServer } from "node:http";
+import { traceHttpRequests } from "@taskmaster/telemetry";
 import { composeApi } from "./compose";
 import { EnvError, readEnv } from "./env";
 import { gracefulShutdown } from "./http/shutdown";
 
 // Telemetry (when enabled) was started by `--import @taskmaster/telemetry/register` before this module.
+const UNTRACED = /^\/(metrics|api\/health)(\/|\?|$)/;
+
 async function main() {
   let env: ReturnType<typeof readEnv>;
   try {
@@ -13,7 +17,14 @@ async function main() {
   }
   const api = await composeApi(env);
   const { logger } = api.deps;
-  const server = api.app.listen(env.PORT, env.HOST);
+  // Scrapes and health probes are frequent and carry no user work: no spans for them. tRPC queries
+  // carry their input (search text, titles, ids) in ?input=, which url.query must not repeat.
+  const server = createServer(
+    traceHttpRequests(api.app, {
+      ignore: (req) => UNTRACED.test(req.url ?? ""),
+      redactedQueryParams: ["input"],
+    }),
+  ).listen(env.PORT, env.HOST);
   server.on("listening", () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : env.PORT;

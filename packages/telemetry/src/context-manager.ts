@@ -10,7 +10,7 @@ type Bindable = EventEmitter & { [kBoundContext]?: Context };
  * The SDK's AsyncLocalStorage context manager, with a cheaper way of binding
  * an EventEmitter to a context.
  *
- * instrumentation-http binds every request and response to the request's
+ * traceHttpRequests() binds every request and response to the request's
  * context, so listeners that Express, on-finished, raw-body and our access log
  * add (callbacks, not promises) run inside the request's span. The stock
  * manager does that by replacing six listener methods on each emitter with new

@@ -10,7 +10,8 @@ export {
   DEFAULT_BUDGETS,
 } from "./budgets";
 export { parseTelemetryEnv, type TelemetryEnv } from "./env";
-export { isUntracedMiddlewareLayer, TRACED_LAYER_PREFIX, tracedLayer } from "./express-layers";
+export { tracedLayer } from "./express-layers";
+export { type HttpServerTracingOptions, parseHost, redactQuery, traceHttpRequests } from "./http-server";
 export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./logger";
 export {
   DB_DURATION_BUCKETS,

@@ -62,7 +62,7 @@ export function requestContextMiddleware() {
     if (!res.headersSent && !res.getHeader("x-request-id")) res.setHeader("x-request-id", requestId);
     if (res.locals && res.locals.requestId === undefined) res.locals.requestId = requestId;
     requestContext.run({ requestId }, () => {
-      // instrumentation-http bound the request and response to the context it made before this
+      // traceHttpRequests() bound the request and response to the server span's context before this
       // middleware ran; their listeners ('finish', 'close', body callbacks) get the request id too.
       // (Without the SDK nothing bound them, and rebindEmitter leaves them alone.)
       const withRequestId = context.active();

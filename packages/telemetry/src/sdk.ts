@@ -2,7 +2,6 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   context,
-  createNoopMeter,
   type MeterProvider,
   metrics,
   type ProxyTracerProvider,
@@ -45,7 +44,7 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[];
   /** Replaces the sampler derived from OTEL_TRACES_SAMPLER. */
   sampler?: Sampler;
-  /** Instrumentations to enable (register.ts passes http, express, ioredis). None by default. */
+  /** Instrumentations to enable (register.ts passes ioredis). None by default. */
   instrumentations?: Instrumentation[];
   /** Readers added to the always-present Prometheus reader and the environment's OTLP reader. */
   metricReaders?: IMetricReader[];
@@ -77,12 +76,6 @@ function otlpMetricExporter(protocol: "http/protobuf" | "http/json", url: string
     ? import("@opentelemetry/exporter-metrics-otlp-http").then((m) => new m.OTLPMetricExporter({ url }))
     : import("@opentelemetry/exporter-metrics-otlp-proto").then((m) => new m.OTLPMetricExporter({ url }));
 }
-
-// http.server.request.duration is recorded by accessLog() with the Express route, so
-// instrumentation-http's own copy is not wanted. A DROP view would still hash the attributes
-// and look up the storage on every request; a no-op meter costs nothing.
-const NOOP_METER_PROVIDER: MeterProvider = { getMeter: () => createNoopMeter() };
-const UNMETERED_INSTRUMENTATIONS = new Set(["@opentelemetry/instrumentation-http"]);
 
 const disabledHandler: MetricsRequestHandler = (_req, res) => {
   res.statusCode = 503;
@@ -155,12 +148,6 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     contextManager: new EmitterBindingContextManager(),
   });
   sdk.start();
-  // After start: NodeSDK hands every instrumentation the global meter provider.
-  for (const instrumentation of options.instrumentations ?? []) {
-    if (UNMETERED_INSTRUMENTATIONS.has(instrumentation.instrumentationName)) {
-      instrumentation.setMeterProvider(NOOP_METER_PROVIDER);
-    }
-  }
 
   const meterProvider = metrics.getMeterProvider();
   const stopRuntime = startRuntimeMetrics(meterProvider.getMeter(METER_NAME));

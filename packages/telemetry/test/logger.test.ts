@@ -1,10 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
-import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessLog,
@@ -15,6 +14,7 @@ import {
   requestContextMiddleware,
   shutdownTelemetry,
   startTelemetry,
+  traceHttpRequests,
   traceProcedure,
 } from "../src/index";
 import { withServer } from "./helpers";
@@ -24,7 +24,6 @@ beforeAll(async () => {
   await startTelemetry({
     env: {},
     spanProcessors: [new SimpleSpanProcessor(exporter)],
-    instrumentations: [new HttpInstrumentation()],
   });
 });
 afterAll(() => shutdownTelemetry());
@@ -46,7 +45,6 @@ describe("createLogger", () => {
   it("stamps every line of a traced request with that request's trace id, span id and request id", async () => {
     const out = captured();
     const logger = createLogger({ service: "api", version: "1.0.0", level: "debug", stream: out.stream });
-    const express = createRequire(import.meta.url)("express") as typeof import("express");
     const db = createDbObserver();
     const app = express();
     app.use(accessLog(logger));
@@ -66,7 +64,7 @@ describe("createLogger", () => {
       logger.info("handler end");
       res.json({ ok: true });
     });
-    await withServer(app, async (base) => {
+    await withServer(traceHttpRequests(app), async (base) => {
       expect((await fetch(`${base}/work`)).status).toBe(200);
       await new Promise((r) => setTimeout(r, 30));
     });

@@ -68,18 +68,19 @@ describe("OTLP/HTTP export from the --import entry", () => {
         JSON.parse(t.body.toString()).resourceSpans.flatMap((rs: { scopeSpans: Array<{ spans: unknown[] }> }) =>
           rs.scopeSpans.flatMap((ss) => ss.spans),
         ),
-      ) as Array<{ name: string; traceId: string; kind: number }>;
+      ) as Array<{ name: string; traceId: string; spanId: string; parentSpanId?: string; kind: number }>;
       const names = spans.map((s) => s.name);
       // Context follows the request into callbacks of its body stream (the context manager's emitter binding).
       const afterBody = spans.find((s) => s.name === "fixture.after-body");
       const postServer = spans.find((s) => s.name === "POST /fixture/body");
       expect(postServer?.kind).toBe(2);
       expect(afterBody?.traceId).toBe(postServer?.traceId);
-      // The server span is named after the Express route: the ESM loader hook patched express.
+      // The server span is named after the Express route, and the traced handler is its child.
       expect(names).toContain("GET /fixture/:id");
       const getServer = spans.find((s) => s.name === "GET /fixture/:id");
-      const handlers = spans.filter((s) => s.name.startsWith("request handler") && s.traceId === getServer?.traceId);
+      const handlers = spans.filter((s) => s.name === "request handler - fixture" && s.traceId === getServer?.traceId);
       expect(handlers).toHaveLength(1);
+      expect(handlers[0]?.parentSpanId).toBe(getServer?.spanId);
       const resource = JSON.stringify(JSON.parse(traces[0]?.body.toString() ?? "{}").resourceSpans[0].resource);
       expect(resource).toContain("otlp-fixture");
 
@@ -90,7 +91,7 @@ describe("OTLP/HTTP export from the --import entry", () => {
         ),
       );
       expect(metricNames).toContain("taskmaster.budget.breaches");
-      // Recorded once, by accessLog(): instrumentation-http records into a no-op meter.
+      // Recorded once, by accessLog().
       const httpScopes = metricPosts.flatMap((m) =>
         JSON.parse(m.body.toString()).resourceMetrics.flatMap(
           (rm: { scopeMetrics: Array<{ scope: { name: string }; metrics: Array<{ name: string }> }> }) =>
@@ -130,12 +131,12 @@ describe("OTLP/HTTP export from the --import entry", () => {
         FIXTURE_REPORT_PATCHES: "1",
       });
       expect(disabled.code, disabled.output).toBe(0);
-      expect(JSON.parse(disabled.output)).toEqual({ httpPatched: false });
+      expect(JSON.parse(disabled.output)).toEqual({ listenerWrapped: false, ioredisPatched: false });
       expect(receiver.received).toEqual([]);
       // The same fixture with the SDK on: the check above can tell the difference.
       const enabled = await runFixture({ FIXTURE_REPORT_PATCHES: "1" });
       expect(enabled.code, enabled.output).toBe(0);
-      expect(JSON.parse(enabled.output)).toEqual({ httpPatched: true });
+      expect(JSON.parse(enabled.output)).toEqual({ listenerWrapped: true, ioredisPatched: true });
     } finally {
       receiver.close();
     }

@@ -1,9 +1,8 @@
-import { createRequire } from "node:module";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { ExpressInstrumentation } from "@opentelemetry/instrumentation-express";
-import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import express from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createDbObserver,
@@ -11,6 +10,8 @@ import {
   recordRateLimitDecision,
   shutdownTelemetry,
   startTelemetry,
+  tracedLayer,
+  traceHttpRequests,
   traceProcedure,
 } from "../src/index";
 
@@ -21,7 +22,6 @@ beforeAll(async () => {
   await startTelemetry({
     env: { OTEL_SERVICE_NAME: "telemetry-test" },
     spanProcessors: [new SimpleSpanProcessor(exporter)],
-    instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()],
   });
 });
 afterAll(() => shutdownTelemetry());
@@ -36,19 +36,23 @@ const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 
 describe("procedure and database spans", () => {
   it("nests trpc.tasks.list → db.transaction → select tasks under the HTTP and Express spans of the request", async () => {
-    // Loaded through require after the SDK started: instrumentation-express
-    // patches CommonJS loads in-process (ESM apps need register.ts's loader hook).
-    const express = createRequire(import.meta.url)("express") as typeof import("express");
     const app = express();
-    app.get("/trpc/:path", async (req, res) => {
-      const rows = await traceProcedure({ path: req.params.path, type: "query", userId: "user-123" }, () =>
-        db.transaction("user", () =>
-          db.query('select "id", "title" from "tasks" where "project_id" = $1 limit $2', async () => [{ id: 1 }]),
-        ),
-      );
-      res.json(rows);
-    });
-    const server = app.listen(0, "127.0.0.1");
+    app.get(
+      "/trpc/:path",
+      tracedLayer(
+        "trpc",
+        async (req: express.Request<{ path: string }>, res: express.Response) => {
+          const rows = await traceProcedure({ path: req.params.path, type: "query", userId: "user-123" }, () =>
+            db.transaction("user", () =>
+              db.query('select "id", "title" from "tasks" where "project_id" = $1 limit $2', async () => [{ id: 1 }]),
+            ),
+          );
+          res.json(rows);
+        },
+        "request_handler",
+      ),
+    );
+    const server = createServer(traceHttpRequests(app)).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     try {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc/tasks.list`);
@@ -61,7 +65,7 @@ describe("procedure and database spans", () => {
     const spans = exporter.getFinishedSpans();
 
     const http = spans.find((s) => s.kind === SpanKind.SERVER);
-    const handler = spans.find((s) => s.name.startsWith("request handler"));
+    const handler = spans.find((s) => s.name === "request handler - trpc");
     const procedure = byName(spans, "trpc.tasks.list");
     const tx = byName(spans, "db.transaction");
     const query = byName(spans, "select tasks");
