@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { redact } from "@taskmaster/security";
-import { TRACER_NAME } from "./tracing";
+import { tracer } from "./tracing";
 
 type Req = IncomingMessage & { baseUrl?: string; route?: { path?: unknown } };
 type Next = (err?: unknown) => void;
@@ -34,9 +34,11 @@ export function tracedLayer<H extends (...args: never[]) => unknown>(
     const parent = context.active();
     if (trace.getSpan(parent) === undefined) return handler.call(this, req, res, next);
     const route = `${req.baseUrl ?? ""}${typeof req.route?.path === "string" ? req.route.path : ""}` || "/";
-    const span = trace
-      .getTracer(TRACER_NAME)
-      .startSpan(spanName, { attributes: { "express.name": name, "express.type": type, "http.route": route } }, parent);
+    const span = tracer().startSpan(
+      spanName,
+      { attributes: { "express.name": name, "express.type": type, "http.route": route } },
+      parent,
+    );
     let ended = false;
     const end = () => {
       if (ended) return;

@@ -12,7 +12,7 @@ import {
 import { getRPCMetadata, RPCType, setRPCMetadata, suppressTracing } from "@opentelemetry/core";
 import { routeOf } from "./access-log";
 import { telemetryState } from "./state";
-import { TRACER_NAME } from "./tracing";
+import { tracer } from "./tracing";
 
 export interface HttpServerTracingOptions {
   /** Requests that get no span, and whose work records none either: probes and scrapes. */
@@ -41,7 +41,6 @@ type Res = ServerResponse & { locals?: Record<string, unknown> };
  */
 export function traceHttpRequests(listener: RequestListener, options: HttpServerTracingOptions = {}): RequestListener {
   if (!telemetryState().handles) return listener;
-  const tracer = trace.getTracer(TRACER_NAME);
   const redacted = new Set(options.redactedQueryParams ?? []);
   return function tracedRequest(this: unknown, req: IncomingMessage, res: ServerResponse) {
     if (options.ignore?.(req)) {
@@ -54,7 +53,7 @@ export function traceHttpRequests(listener: RequestListener, options: HttpServer
     }
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const method = KNOWN_METHODS.has(req.method ?? "") ? (req.method as string) : "_OTHER";
-    const span = tracer.startSpan(
+    const span = tracer().startSpan(
       method,
       { kind: SpanKind.SERVER, attributes: requestAttributes(req, method, redacted) },
       parent,
@@ -66,22 +65,24 @@ export function traceHttpRequests(listener: RequestListener, options: HttpServer
       if (ended) return;
       ended = true;
       const route = (getRPCMetadata(active) as { route?: string } | undefined)?.route ?? routeOf(req);
-      if (route) {
-        span.setAttribute("http.route", route);
-        span.updateName(`${method} ${route}`);
-      }
-      if (res.headersSent) span.setAttribute("http.response.status_code", res.statusCode);
       // The client as the app resolved it through its trusted proxies, else the socket's peer.
       const clientAddress = (res as Res).locals?.clientIp ?? req.socket.remoteAddress;
-      if (typeof clientAddress === "string") span.setAttribute("client.address", clientAddress);
+      const attributes: Attributes = {};
+      if (route) {
+        attributes["http.route"] = route;
+        span.updateName(`${method} ${route}`);
+      }
+      if (res.headersSent) attributes["http.response.status_code"] = res.statusCode;
+      if (typeof clientAddress === "string") attributes["client.address"] = clientAddress;
       if (!res.writableFinished) {
         // The client went away before the response was complete (the access log's 499).
-        span.setAttribute("error.type", "aborted");
+        attributes["error.type"] = "aborted";
         span.setStatus({ code: SpanStatusCode.ERROR, message: "the connection closed before the response completed" });
       } else if (res.statusCode >= 500) {
-        span.setAttribute("error.type", String(res.statusCode));
+        attributes["error.type"] = String(res.statusCode);
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
+      span.setAttributes(attributes);
       span.end();
     });
     return context.with(active, () => {
@@ -133,10 +134,12 @@ export function redactQuery(query: string, redacted: ReadonlySet<string>): strin
       const eq = pair.indexOf("=");
       const name = eq === -1 ? pair : pair.slice(0, eq);
       let decoded = name;
-      try {
-        decoded = decodeURIComponent(name.replace(/\+/g, " "));
-      } catch {
-        // A malformed escape is compared as written.
+      if (name.includes("%") || name.includes("+")) {
+        try {
+          decoded = decodeURIComponent(name.replace(/\+/g, " "));
+        } catch {
+          // A malformed escape is compared as written.
+        }
       }
       return redacted.has(decoded) && eq !== -1 ? `${name}=REDACTED` : pair;
     })
