@@ -60,7 +60,10 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}) {
       const method = req.method ?? "GET";
       recordHttpServerDuration(seconds, { method, route, statusCode: status });
       options.budgets?.observeRequestDuration(seconds);
-      logger.log(status >= 500 ? "warn" : "info", "request", {
+      const level = status >= 500 ? "warn" : "info";
+      // winston formats a record (redaction, JSON) before its transports drop it for its level.
+      if (!logger.isLevelEnabled(level)) return;
+      logger.log(level, "request", {
         method,
         route: route ?? "(unmatched)",
         status,

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { PassThrough } from "node:stream";
 import type { Express } from "express";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   accessLog,
   createLogger,
@@ -105,6 +105,35 @@ describe("GET /metrics", () => {
     const result = promtool(["check", "metrics"], text);
     expect(result.output).toBe("");
     expect(result.status).toBe(0);
+  });
+
+  it("at LOG_LEVEL=warn writes access lines only for 5xx, yet still counts every request", async () => {
+    const quietStream = new PassThrough();
+    const quietLines: Record<string, unknown>[] = [];
+    quietStream.on("data", (chunk: Buffer) => {
+      for (const l of chunk.toString("utf8").split("\n").filter(Boolean)) quietLines.push(JSON.parse(l));
+    });
+    const logger = createLogger({ service: "api", version: "1.2.3", level: "warn", stream: quietStream });
+    // winston would format a dropped record (redaction, JSON) before discarding it: not even called.
+    const log = vi.spyOn(logger, "log");
+    const quiet = express();
+    quiet.use(accessLog(logger));
+    quiet.get("/metrics", metricsHandler());
+    quiet.get("/quiet/:status", (req, res) => {
+      res.status(Number(req.params.status)).end();
+    });
+    await withServer(quiet, async (base) => {
+      const labels = { http_route: "/quiet/:status", http_request_method: "GET" };
+      const before = sampleValue(parsePrometheus(await scrape(base)), "http_server_request_duration_count", labels);
+      await fetch(`${base}/quiet/200`);
+      await fetch(`${base}/quiet/503`);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(sampleValue(parsePrometheus(await scrape(base)), "http_server_request_duration_count", labels)).toBe(
+        before + 2,
+      );
+    });
+    expect(quietLines.map((l) => [l.level, l.status])).toEqual([["warn", 503]]);
+    expect(log).toHaveBeenCalledTimes(1);
   });
 
   it("refuses /metrics without the bearer token when one is configured", async () => {
