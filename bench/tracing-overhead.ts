@@ -6,7 +6,7 @@
 // --env NAME=VALUE (repeatable) changes both sides, e.g. --env NODE_OPTIONS=--max-semi-space-size=32.
 // --traced-env NAME=VALUE (repeatable) changes the traced side, e.g. to measure a sampling ratio:
 //   --traced-env OTEL_TRACES_SAMPLER=parentbased_traceidratio --traced-env OTEL_TRACES_SAMPLER_ARG=0.1
-// BENCH_OTLP_PROTOCOL=http/json compares the JSON exporter with the default protobuf one;
+// BENCH_OTLP_PROTOCOL=http/protobuf measures the protobuf exporter instead of the default JSON one;
 // BENCH_NODE=/path/to/node runs the API servers on another Node.js (the image uses the current LTS).
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";

@@ -48,7 +48,7 @@ export function exportPlan(env: TelemetryEnv): ExportPlan {
   );
   const tracesConsole = env.OTEL_TRACES_EXPORTER.includes("console") && !env.OTEL_TRACES_EXPORTER.includes("none");
   return {
-    protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL === "http/json" ? "http/json" : "http/protobuf",
+    protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL === "http/protobuf" ? "http/protobuf" : "http/json",
     traces: { otlpUrl: tracesOtlp, console: tracesConsole },
     metrics: {
       otlpUrl: metricsOtlp,

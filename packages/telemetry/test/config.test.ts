@@ -17,7 +17,12 @@ describe("export plan from OTEL_* variables", () => {
     });
     expect(p.traces.otlpUrl).toBe("http://collector:4318/v1/traces");
     expect(p.metrics.otlpUrl).toBe("http://metrics:9000/custom");
-    expect(p.protocol).toBe("http/protobuf");
+    expect(p.protocol).toBe("http/json");
+  });
+
+  it("sends OTLP JSON unless OTEL_EXPORTER_OTLP_PROTOCOL asks for protobuf", () => {
+    expect(plan({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" }).protocol).toBe("http/protobuf");
+    expect(plan({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }).protocol).toBe("http/json");
   });
 
   it("honours none, and otlp named explicitly without an endpoint", () => {

@@ -106,10 +106,20 @@ describe("OTLP/HTTP export from the --import entry", () => {
     }
   });
 
-  it("uses OTLP protobuf by default", async () => {
+  it("uses OTLP JSON by default, and protobuf when OTEL_EXPORTER_OTLP_PROTOCOL says so", async () => {
     const receiver = await startReceiver();
     try {
-      const { code, output } = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const byDefault = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      expect(byDefault.code, byDefault.output).toBe(0);
+      const defaultTraces = receiver.received.filter((r) => r.path === "/v1/traces");
+      expect(defaultTraces.length).toBeGreaterThan(0);
+      expect(new Set(defaultTraces.map((t) => t.contentType))).toEqual(new Set(["application/json"]));
+      receiver.received.length = 0;
+
+      const { code, output } = await runFixture({
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      });
       expect(code, output).toBe(0);
       const traces = receiver.received.filter((r) => r.path === "/v1/traces");
       const metricPosts = receiver.received.filter((r) => r.path === "/v1/metrics");
