@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { redact } from "@taskmaster/security";
+import { routeOf } from "./access-log";
 import { tracer } from "./tracing";
 
 type Req = IncomingMessage & { baseUrl?: string; route?: { path?: unknown } };
@@ -33,7 +34,7 @@ export function tracedLayer<H extends (...args: never[]) => unknown>(
   const wrapped = function (this: unknown, req: Req, res: ServerResponse, next: Next) {
     const parent = context.active();
     if (trace.getSpan(parent) === undefined) return handler.call(this, req, res, next);
-    const route = `${req.baseUrl ?? ""}${typeof req.route?.path === "string" ? req.route.path : ""}` || "/";
+    const route = routeOf(req) ?? "/";
     const span = tracer().startSpan(
       spanName,
       { attributes: { "express.name": name, "express.type": type, "http.route": route } },

@@ -9,7 +9,7 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
-import { type RPCMetadata, RPCType, setRPCMetadata, suppressTracing } from "@opentelemetry/core";
+import { suppressTracing } from "@opentelemetry/core";
 import { routeOf } from "./access-log";
 import { telemetryState } from "./state";
 import { tracer } from "./tracing";
@@ -58,11 +58,9 @@ export function traceHttpRequests(listener: RequestListener, options: HttpServer
       { kind: SpanKind.SERVER, attributes: requestAttributes(req, method, redacted) },
       parent,
     );
-    // A handler that knows the route better than Express (rpc.route) may set it here.
-    const rpc: RPCMetadata = { type: RPCType.HTTP, span };
-    const active = setRPCMetadata(trace.setSpan(parent, span), rpc);
+    const active = trace.setSpan(parent, span);
     res.once("close", () => {
-      const route = rpc.route ?? routeOf(req);
+      const route = routeOf(req);
       // The client as the app resolved it through its trusted proxies, else the socket's peer.
       const clientAddress = (res as Res).locals?.clientIp ?? req.socket.remoteAddress;
       const attributes: Attributes = {};
