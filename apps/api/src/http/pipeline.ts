@@ -6,13 +6,10 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
  * hand the error on; a handler that ends the response without calling `next`
  * stops the chain.
  *
- * Why group them: every layer a request passes costs Express its matching
- * and the OpenTelemetry Express instrumentation its bookkeeping (route
- * reconstruction, ignore checks, context lookups), even for layers it records
- * no span for (middleware spans are off: @taskmaster/telemetry
- * express-layers.ts). On tasks.list with tracing on, removing the Express
- * instrumentation altogether raised throughput from 0.75 to 0.83 of
- * untraced, and most of its work is per layer; a request passed thirteen.
+ * Why group them: Express matches every layer against every request, and a
+ * request used to pass thirteen. On tasks.list with tracing on that per-layer
+ * work was a measurable share of the cost (docs/capacity.md); grouped, a
+ * /trpc request passes four.
  */
 export function pipeline(name: string, handlers: RequestHandler[]): RequestHandler {
   const run = (req: Request, res: Response, done: NextFunction): void => {
